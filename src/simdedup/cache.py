@@ -1,0 +1,103 @@
+"""The embedding cache: float32 vectors in SQLite, keyed by (model fingerprint, text hash).
+
+Vectors are stored as raw little-endian float32 bytes (never pickled). Each :meth:`put` commits on
+its own, so the cache keeps whatever was encoded before an interruption. A store keeps its cache in
+``embeddings.sqlite`` beside its database; runs without a store use one in the user cache
+directory (``$SIMDEDUP_CACHE_DIR``, else ``$XDG_CACHE_HOME/simdedup``, else ``~/.cache/simdedup``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from simdedup.errors import StoreError
+
+_BATCH = 500  # SQLite host parameters per query
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (model, hash)
+) WITHOUT ROWID;
+"""
+
+
+def default_cache_path() -> Path:
+    """Path of the per-user embedding cache used by runs without a store."""
+    base = os.environ.get("SIMDEDUP_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = (Path(xdg) if xdg else Path.home() / ".cache") / "simdedup"
+    return root / "embeddings.sqlite"
+
+
+class EmbeddingCache:
+    """Vectors by (model fingerprint, text hash). ``path=None`` keeps them in memory."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open embedding cache ({exc})") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+    def missing(self, model: str, hashes: Sequence[str]) -> list[str]:
+        """The hashes of ``hashes`` that have no vector for ``model``, in input order."""
+        have: set[str] = set()
+        for start in range(0, len(hashes), _BATCH):
+            chunk = list(hashes[start : start + _BATCH])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                [model, *chunk],
+            )
+            have.update(r[0] for r in rows)
+        return [h for h in dict.fromkeys(hashes) if h not in have]
+
+    def put(self, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        """Store one vector per hash and commit."""
+        data = np.ascontiguousarray(vectors, dtype="<f4")
+        rows = ((model, h, data[i].tobytes()) for i, h in enumerate(hashes))
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+
+    def get(self, model: str, hashes: Sequence[str]) -> np.ndarray:
+        """Vectors of ``hashes`` in order, shape ``(len(hashes), dim)``; all must be cached."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(hashes), _BATCH):
+            chunk = list(hashes[start : start + _BATCH])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                [model, *chunk],
+            )
+            found.update(rows)
+        lost = [h for h in hashes if h not in found]
+        if lost:
+            raise StoreError(
+                f"{self.path or 'embedding cache'}: {len(lost)} vectors are missing "
+                "(the cache was deleted or damaged); rebuild the store"
+            )
+        if not hashes:
+            return np.zeros((0, 0), dtype=np.float32)
+        buf = b"".join(found[h] for h in hashes)
+        return np.frombuffer(buf, dtype="<f4").reshape(len(hashes), -1).astype(np.float32)

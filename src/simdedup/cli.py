@@ -1,0 +1,431 @@
+"""The ``simdedup`` command line: a thin click layer over the library, one command per operation."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from simdedup.errors import InputError, SimdedupError
+
+if TYPE_CHECKING:
+    from simdedup.embed import SentenceTransformerEncoder
+    from simdedup.io import ReadStats
+    from simdedup.store import AddStats, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+KINDS = ("auto", "flat", "hnsw", "ivf")
+
+
+def _handle_errors(func: F) -> F:
+    """Turn library errors into one-line messages and a non-zero exit, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SimdedupError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted; any store being written is unchanged", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _input_options(func: F) -> F:
+    options = [
+        click.option("--text-field", default="text", show_default=True,
+                     help="Record field with the article text (JSONL/CSV)."),
+        click.option("--id-field", default="id", show_default=True,
+                     help="Record field with the document id; missing ids become FILE:LINE."),
+        click.option("--outlet-field", default="outlet", show_default=True,
+                     help="Record field with the outlet name."),
+        click.option("--date-field", default="date", show_default=True,
+                     help="Record field with the publication date (normalised to YYYY-MM-DD)."),
+        click.option("--title-field", default="title", show_default=True,
+                     help="Record field with the title."),
+        click.option("--skip-bad", is_flag=True,
+                     help="Skip and count malformed JSONL/CSV lines instead of stopping."),
+        click.option("--stdin-format", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
+                     default="auto", show_default=True, help="How to read '-' (stdin)."),
+        click.option("--min-chars", type=click.IntRange(min=1), default=40, show_default=True,
+                     help="Drop paragraphs shorter than this."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _model_options(func: F) -> F:
+    options = [
+        click.option("--model", default=None, metavar="NAME_OR_PATH",
+                     help="sentence-transformers model (default: bundled all-MiniLM-L6-v2)."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+                     help="Texts per encoder batch."),
+        click.option("--device", default=None, help="Encoder device, e.g. cpu or cuda "
+                     "(default: cuda when present)."),
+        click.option("--index", "index_kind", type=click.Choice(KINDS), default=None,
+                     help="FAISS index kind (default: auto by corpus size)."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _format_options(func: F) -> F:
+    func = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="JSON output.")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="simdedup")
+def main() -> None:
+    """Find the same statement told many times: near-duplicate paragraphs across outlets.
+
+    PATHs are .txt files, folders of them (recursive), JSONL, CSV/TSV, or - for stdin.
+    """
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Store directory (created if missing; re-runs add only what is new).",
+)
+@_input_options
+@_model_options
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_handle_errors
+def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts: Any) -> None:
+    """Build or update a persistent store from PATHs."""
+    from simdedup.store import Store
+
+    existed = store_dir.exists() and any(store_dir.iterdir()) if store_dir.is_dir() else False
+    if store_dir.exists() and not store_dir.is_dir():
+        raise InputError(f"--store {store_dir}: exists and is not a directory")
+    encoder = _encoder(opts) if opts["model"] else None
+    store = Store.open_or_create(store_dir, encoder=encoder, index=opts["index_kind"])
+    _tune_encoder(store, opts)
+    try:
+        stats, read = _add(store, paths, opts)
+    except BaseException:
+        store.close()
+        if not existed:
+            shutil.rmtree(store_dir, ignore_errors=True)
+        raise
+    if stats.totals.get("paragraphs", 0) == 0:
+        store.close()
+        if not existed:
+            shutil.rmtree(store_dir, ignore_errors=True)
+        raise InputError(_empty_message(paths, read, opts))
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": _read_dict(read)}))
+        return
+    rate = stats.embedded / stats.seconds if stats.seconds else 0.0
+    click.echo(
+        f"read {read.records} documents: {stats.documents} new, {stats.replaced} replaced, "
+        f"{stats.unchanged} unchanged; {stats.paragraphs} paragraphs, {stats.new_texts} new "
+        f"distinct texts, {stats.embedded} embedded in {stats.seconds:.1f} s "
+        f"({rate:.0f} texts/s)" + _skipped(read)
+    )
+    totals = stats.totals
+    click.echo(
+        f"store {store_dir}: {totals['documents']} documents, {totals['paragraphs']} paragraphs, "
+        f"{totals['index_rows']} index rows ({stats.index_kind} index)"
+    )
+
+
+@main.command("similar")
+@click.argument("query")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    help="Search this store (instead of indexing PATHs in memory).",
+)
+@click.option(
+    "-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="Number of results."
+)
+@click.option(
+    "--threshold", type=click.FloatRange(-1, 1), default=None, help="Minimum cosine similarity."
+)
+@click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
+@click.option("--since", default=None, help="Only paragraphs dated on or after (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Only paragraphs dated on or before (YYYY-MM-DD).")
+@_input_options
+@_model_options
+@_format_options
+@_handle_errors
+def similar_command(
+    query: str,
+    paths: tuple[str, ...],
+    store_dir: Path | None,
+    k: int,
+    threshold: float | None,
+    outlets: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+    as_csv: bool,
+    **opts: Any,
+) -> None:
+    """Where else was QUERY said? QUERY is text, @FILE, or - (stdin)."""
+    from simdedup.output import matches_csv, matches_table
+    from simdedup.search import check_date, find_similar
+
+    _check_format(as_json, as_csv)
+    check_date(since, "--since")
+    check_date(until, "--until")
+    text = _read_query(query, paths)
+    with _corpus(store_dir, paths, opts) as store:
+        matches = find_similar(
+            store, text, k=k, threshold=threshold, outlets=list(outlets) or None,
+            since=since, until=until,
+        )  # fmt: skip
+    if as_json:
+        data = {"query": text, "results": [m.to_dict() for m in matches]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(matches_csv(matches), nl=False)
+    elif matches:
+        click.echo(matches_table(matches))
+    else:
+        click.echo("no paragraph matches (try a lower --threshold or fewer filters)", err=True)
+
+
+@main.command("dedup")
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    help="Deduplicate this store (instead of indexing PATHs in memory).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(-1, 1),
+    default=None,
+    help="Minimum cosine similarity of duplicates  [default: 0.9]",
+)
+@click.option("--cross-outlet", is_flag=True, help="Only groups spanning two or more outlets.")
+@click.option(
+    "--keep",
+    type=click.Choice(["earliest", "longest", "first"]),
+    default="earliest",
+    show_default=True,
+    help="Which paragraph of a group is kept.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the deduplicated documents to this JSONL file.",
+)
+@_input_options
+@_model_options
+@_format_options
+@_handle_errors
+def dedup_command(
+    paths: tuple[str, ...],
+    store_dir: Path | None,
+    threshold: float | None,
+    cross_outlet: bool,
+    keep: str,
+    output: Path | None,
+    as_json: bool,
+    as_csv: bool,
+    **opts: Any,
+) -> None:
+    """Group near-duplicate paragraphs (reprints, light edits) across documents."""
+    from simdedup.dedup import DEFAULT_THRESHOLD, Deduplicator, deduplicated_records
+    from simdedup.output import dedup_listing
+
+    _check_format(as_json, as_csv)
+    if output is not None and output.is_dir():
+        raise InputError(f"--output {output}: is a directory")
+    with _corpus(store_dir, paths, opts) as store:
+        dedup = Deduplicator(
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            cross_outlet=cross_outlet,
+            keep=keep,
+        ).fit(store)
+        result = dedup.result_
+        if output is not None:
+            written = _write_jsonl(output, deduplicated_records(store, result))
+            click.echo(f"wrote {written} deduplicated documents to {output}", err=True)
+    if as_json:
+        click.echo(result.to_json())
+    elif as_csv:
+        click.echo(result.to_csv(), nl=False)
+    else:
+        click.echo(dedup_listing(result))
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _check_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise InputError("--json and --csv are exclusive; choose one")
+
+
+def _encoder(opts: dict[str, Any]) -> SentenceTransformerEncoder:
+    from simdedup.embed import SentenceTransformerEncoder
+
+    model = opts["model"]
+    if model is not None and Path(model).expanduser().exists() and not Path(model).is_dir():
+        raise InputError(f"--model {model}: not a model directory")
+    return SentenceTransformerEncoder(model, batch_size=opts["batch_size"], device=opts["device"])
+
+
+def _tune_encoder(store: Store, opts: dict[str, Any]) -> None:
+    from simdedup.embed import SentenceTransformerEncoder
+
+    encoder = store.encoder
+    if isinstance(encoder, SentenceTransformerEncoder):
+        encoder.batch_size = opts["batch_size"]
+        encoder.device = opts["device"]
+
+
+@contextmanager
+def _corpus(
+    store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]
+) -> Iterator[Store]:
+    """The store to query: an existing ``--store``, or ``paths`` indexed in memory."""
+    from simdedup.store import Store
+
+    if store_dir is not None and paths:
+        raise InputError("give either --store DIR or PATHs, not both")
+    if store_dir is None and not paths:
+        raise InputError("give PATHs to read, or --store DIR")
+    if store_dir is not None:
+        encoder = _encoder(opts) if opts["model"] else None
+        store = Store.open(store_dir, encoder=encoder, index=opts["index_kind"])
+        _tune_encoder(store, opts)
+    else:
+        store = Store.memory(encoder=_encoder(opts), index=opts["index_kind"] or "auto")
+    try:
+        if store_dir is None:
+            stats, read = _add(store, paths, opts)
+            if stats.totals.get("paragraphs", 0) == 0:
+                raise InputError(_empty_message(paths, read, opts))
+        yield store
+    finally:
+        store.close()
+
+
+def _add(store: Store, paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[AddStats, ReadStats]:
+    from tqdm import tqdm
+
+    from simdedup.io import Fields, RecordReader
+    from simdedup.segment import Segmenter
+
+    quiet = opts["quiet"]
+    reader = RecordReader(
+        Fields(
+            text=opts["text_field"], id=opts["id_field"], outlet=opts["outlet_field"],
+            date=opts["date_field"], title=opts["title_field"],
+        ),
+        skip_bad=opts["skip_bad"],
+        stdin_format=opts["stdin_format"],
+        on_warning=None if quiet else lambda m: click.echo(f"warning: {m}", err=True),
+    )  # fmt: skip
+    checked = reader.check_paths(paths)
+    show = not quiet and sys.stderr.isatty()
+    bars = {
+        "read": tqdm(desc="reading", unit=" docs", file=sys.stderr, disable=not show),
+        "embed": tqdm(desc="embedding", unit=" texts", file=sys.stderr, disable=not show),
+    }
+    try:
+        stats = store.add(
+            reader.read(checked),
+            segmenter=Segmenter(opts["min_chars"]),
+            progress=lambda stage, n: bars[stage].update(n),
+        )
+    finally:
+        for bar in bars.values():
+            bar.close()
+    return stats, reader.stats
+
+
+def _empty_message(paths: tuple[str, ...], read: ReadStats, opts: dict[str, Any]) -> str:
+    where = ", ".join(paths)
+    return (
+        f"empty corpus: no paragraph of at least {opts['min_chars']} characters in {where} "
+        f"({read.records} documents read{_skipped(read)})"
+    )
+
+
+def _skipped(read: ReadStats) -> str:
+    parts = []
+    if read.skipped_files:
+        parts.append(f"{read.skipped_files} files skipped")
+    if read.bad_lines:
+        parts.append(f"{read.bad_lines} bad lines skipped")
+    if read.decode_errors:
+        parts.append(f"{read.decode_errors} with invalid UTF-8")
+    return ("; " + ", ".join(parts)) if parts else ""
+
+
+def _read_dict(read: ReadStats) -> dict[str, Any]:
+    data = asdict(read)
+    data.pop("warnings")
+    return data
+
+
+def _read_query(query: str, paths: tuple[str, ...]) -> str:
+    if query == "-":
+        if "-" in paths:
+            raise InputError("QUERY and PATH cannot both be - (stdin)")
+        text = sys.stdin.read()
+    elif query.startswith("@") and len(query) > 1:
+        file = Path(query[1:])
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise InputError(f"QUERY {query}: cannot read ({exc.strerror or exc})") from None
+    else:
+        text = query
+    if not text.strip():
+        raise InputError("QUERY is empty")
+    return text.strip()
+
+
+def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
+    """Write records atomically: a temporary file beside ``path``, then a rename."""
+    tmp = path.with_name(path.name + ".tmp")
+    count = 0
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
+    return count
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,279 @@
+"""Near-duplicate paragraphs: exact pass, similarity pairs above a threshold, connected groups.
+
+1. Exact pass: paragraphs whose normalised text hashes alike share one index row (the store
+   embeds each distinct text once), so byte-identical reprints group at score 1.0 for free.
+2. Near pass: a range search of every row against the index finds the pairs of distinct texts
+   with cosine >= ``threshold``.
+3. Groups are the connected components of those pairs (union-find, via SciPy), expanded back to
+   paragraphs. Each group keeps one paragraph (``keep``) and lists the rest as its duplicates,
+   scored by their cosine similarity to the kept one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simdedup.errors import InputError
+from simdedup.search import check_threshold
+
+if TYPE_CHECKING:
+    from simdedup.store import ParagraphTable, Store, StoredParagraph
+
+# all-MiniLM-L6-v2 cosine: reprints and light edits (a dateline, a trimmed clause, a spelling
+# change) score >= 0.9; rewordings of one claim 0.7-0.9; same topic, other claim 0.5-0.8.
+DEFAULT_THRESHOLD = 0.9
+KEEP = ("earliest", "longest", "first")
+CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
+QUERY_BATCH = 4096  # rows per range-search call; bounds the memory of one call's results
+
+
+@dataclass(frozen=True)
+class Member:
+    """A paragraph in a duplicate group; ``score`` is its cosine to the group's kept paragraph."""
+
+    pid: str
+    doc_id: str
+    para: int
+    outlet: str | None
+    date: str | None
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Paragraphs that say the same thing; ``members[0]`` is the kept one."""
+
+    group: int
+    kept: str
+    members: list[Member]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlets in the group, in member order."""
+        return list(dict.fromkeys(m.outlet for m in self.members if m.outlet))
+
+
+@dataclass
+class DedupResult:
+    """Duplicate groups of a corpus."""
+
+    threshold: float
+    model: str
+    paragraphs: int
+    groups: list[DuplicateGroup] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        """Paragraphs that would be removed: every member but the kept one."""
+        return sum(g.size - 1 for g in self.groups)
+
+    @property
+    def duplicate_ratio(self) -> float:
+        return self.duplicates / self.paragraphs if self.paragraphs else 0.0
+
+    @property
+    def removed(self) -> set[str]:
+        """pids of the duplicates (all members except each group's kept paragraph)."""
+        return {m.pid for g in self.groups for m in g.members[1:]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "model": self.model,
+            "paragraphs": self.paragraphs,
+            "groups": [
+                {"group": g.group, "kept": g.kept, "members": [asdict(m) for m in g.members]}
+                for g in self.groups
+            ],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """One row per member: group, kept (1/0), pid, doc_id, para, outlet, date, score, text."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text"]
+        )
+        for g in self.groups:
+            for m in g.members:
+                writer.writerow(
+                    [g.group, int(m.pid == g.kept), m.pid, m.doc_id, m.para, m.outlet or "",
+                     m.date or "", f"{m.score:.4f}", m.text]
+                )  # fmt: skip
+        return out.getvalue()
+
+
+class Deduplicator:
+    """Group near-duplicate paragraphs of a :class:`~simdedup.store.Store`.
+
+    Parameters
+    ----------
+    threshold:
+        Minimum cosine similarity for two paragraphs to count as duplicates. The default 0.9
+        catches reprints and light edits but not mere topic overlap (see ``DEFAULT_THRESHOLD``).
+    cross_outlet:
+        Keep only groups whose paragraphs come from at least two outlets.
+    keep:
+        Which paragraph a group keeps: ``earliest`` (by date, undated last, then input order),
+        ``longest``, or ``first`` (input order).
+
+    Attributes
+    ----------
+    result_ : DedupResult
+        Set by :meth:`fit`.
+    labels_ : numpy.ndarray
+        Group number of each paragraph of :meth:`Store.table` order, ``-1`` for paragraphs
+        without a duplicate (or in a group dropped by ``cross_outlet``).
+    """
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        cross_outlet: bool = False,
+        keep: str = "earliest",
+    ) -> None:
+        self.threshold = threshold
+        self.cross_outlet = cross_outlet
+        self.keep = keep
+
+    def fit(self, store: Store) -> Deduplicator:
+        threshold = check_threshold(self.threshold)
+        if threshold is None:
+            raise InputError("--threshold is required for dedup")
+        if self.keep not in KEEP:
+            raise InputError(f"--keep must be one of {', '.join(KEEP)}; got {self.keep!r}")
+        table = store.table()
+        if not len(table):
+            raise InputError("the corpus has no paragraphs to deduplicate")
+        live_rows, position = np.unique(table.rows, return_inverse=True)
+        vectors = store.vectors(live_rows)
+        components = _components(store, live_rows, vectors, threshold)
+        labels = components[position]
+        self.labels_ = np.full(len(table), -1, dtype=np.int64)
+        groups = self._groups(table, labels, position, vectors)
+        details = store.paragraphs(int(table.ids[i]) for members in groups for i in members)
+        result = DedupResult(threshold=threshold, model=store.model, paragraphs=len(table))
+        for number, members in enumerate(groups, start=1):
+            self.labels_[members] = number
+            kept_vector = vectors[position[members[0]]]
+            scores = vectors[position[members]] @ kept_vector
+            kept = details[int(table.ids[members[0]])]
+            result.groups.append(
+                DuplicateGroup(
+                    group=number,
+                    kept=kept.pid,
+                    members=[
+                        _member(details[int(table.ids[i])], float(s))
+                        for i, s in zip(members, scores)
+                    ],
+                )
+            )
+        self.result_ = result
+        return self
+
+    def _groups(
+        self,
+        table: ParagraphTable,
+        labels: np.ndarray,
+        position: np.ndarray,
+        vectors: np.ndarray,
+    ) -> list[np.ndarray]:
+        """Member indexes (into ``table``) of each group, kept paragraph first, biggest first."""
+        order = np.argsort(labels, kind="stable")
+        bounds = np.flatnonzero(np.diff(labels[order])) + 1
+        groups = []
+        for members in np.split(order, bounds):
+            if len(members) < 2:
+                continue
+            if self.cross_outlet:
+                codes = table.outlet_codes[members]
+                if len(np.unique(codes[codes >= 0])) < 2:
+                    continue
+            groups.append(members[np.argsort(self._rank(table, members), kind="stable")])
+        groups.sort(key=lambda m: (-len(m), int(m.min())))
+        return groups
+
+    def _rank(self, table: ParagraphTable, members: np.ndarray) -> np.ndarray:
+        """Sort keys: the paragraph to keep comes first."""
+        n = len(members)
+        if self.keep == "first":
+            return np.arange(n)
+        if self.keep == "longest":
+            return np.lexsort((members, -table.lengths[members]))
+        dates = table.dates[members]
+        undated = dates == ""
+        date_rank = np.unique(dates, return_inverse=True)[1]
+        return np.lexsort((members, date_rank, undated))
+
+
+def _components(
+    store: Store, live_rows: np.ndarray, vectors: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Connected-component label of each live row under "cosine >= threshold"."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(live_rows)
+    lookup = np.full(int(live_rows.max()) + 1 if n else 0, -1, dtype=np.int64)
+    lookup[live_rows] = np.arange(n)
+    index = store.index
+    sources, targets = [], []
+    for start in range(0, n, QUERY_BATCH):
+        lims, _, found = index.range_search(vectors[start : start + QUERY_BATCH], threshold)
+        src = np.repeat(np.arange(start, start + len(lims) - 1), np.diff(lims))
+        inside = found < len(lookup)
+        dst = np.full(len(found), -1, dtype=np.int64)
+        dst[inside] = lookup[found[inside]]
+        keep = (dst >= 0) & (dst != src)
+        sources.append(src[keep])
+        targets.append(dst[keep])
+    src = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.asarray(labels, dtype=np.int64)
+
+
+def _member(p: StoredParagraph, score: float) -> Member:
+    return Member(
+        pid=p.pid,
+        doc_id=p.doc_id,
+        para=p.para,
+        outlet=p.outlet,
+        date=p.date,
+        score=round(min(score, 1.0), 6),
+        text=p.text,
+    )
+
+
+def deduplicated_records(store: Store, result: DedupResult) -> Iterator[dict[str, Any]]:
+    """The store's documents without their duplicate paragraphs, as input-shaped records
+    (``id, outlet, date, title, text``; paragraphs joined by blank lines). Documents left with
+    no paragraph are dropped."""
+    removed = result.removed
+    for record, paragraphs in store.documents():
+        kept = [p.text for p in paragraphs if p.pid not in removed]
+        if kept:
+            yield {
+                "id": record.doc_id,
+                "outlet": record.outlet,
+                "date": record.date,
+                "title": record.title,
+                "text": "\n\n".join(kept),
+            }

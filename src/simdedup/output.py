@@ -1,0 +1,104 @@
+"""Readable terminal output: tables and group listings sized to the terminal width."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simdedup.dedup import DedupResult
+    from simdedup.search import Match
+
+_SPACE = re.compile(r"\s+")
+
+
+def terminal_width() -> int:
+    return max(60, shutil.get_terminal_size(fallback=(120, 24)).columns)
+
+
+def excerpt(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    flat = _SPACE.sub(" ", text).strip()
+    if len(flat) <= width:
+        return flat
+    return flat[: max(1, width - 1)].rstrip() + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
+    """Left-aligned columns; the last column takes the remaining width and is cut to fit."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell))
+    fixed = sum(widths[:-1]) + 2 * (len(headers) - 1)
+    last = max(20, width - fixed)
+    lines = []
+    for row in [list(headers), *rows]:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, excerpt(row[-1], last)]).rstrip())
+    return "\n".join(lines)
+
+
+def matches_table(matches: Sequence[Match], width: int | None = None) -> str:
+    rows = [
+        [str(m.rank), f"{m.score:.3f}", m.outlet or "-", m.date or "-", m.pid, m.text]
+        for m in matches
+    ]
+    return table(
+        ["rank", "score", "outlet", "date", "pid", "excerpt"], rows, width or terminal_width()
+    )
+
+
+def matches_csv(matches: Sequence[Match]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["rank", "score", "pid", "doc_id", "para", "outlet", "date", "text"])
+    for m in matches:
+        writer.writerow(
+            [
+                m.rank,
+                f"{m.score:.4f}",
+                m.pid,
+                m.doc_id,
+                m.para,
+                m.outlet or "",
+                m.date or "",
+                m.text,
+            ]
+        )
+    return out.getvalue()
+
+
+def dedup_listing(result: DedupResult, width: int | None = None) -> str:
+    """Each group (kept paragraph first, then its duplicates), then a summary line."""
+    width = width or terminal_width()
+    blocks = []
+    for g in result.groups:
+        outlets = len(g.outlets)
+        head = f"group {g.group} · {g.size} paragraphs · {outlets} outlet{'s' * (outlets != 1)}"
+        rows = [
+            [
+                "kept" if i == 0 else f"{m.score:.3f}",
+                m.outlet or "-",
+                m.date or "-",
+                m.pid,
+                m.text,
+            ]
+            for i, m in enumerate(g.members)
+        ]
+        body = table(["", "outlet", "date", "pid", "text"], rows, width - 2)
+        blocks.append(head + "\n" + "\n".join("  " + line for line in body.splitlines()[1:]))
+    blocks.append(dedup_summary(result))
+    return "\n\n".join(blocks)
+
+
+def dedup_summary(result: DedupResult) -> str:
+    return (
+        f"{result.paragraphs} paragraphs, {len(result.groups)} duplicate groups, "
+        f"{result.duplicates} duplicates ({100 * result.duplicate_ratio:.1f} %) "
+        f"at threshold {result.threshold:g} [{result.model}]"
+    )

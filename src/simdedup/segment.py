@@ -1,0 +1,248 @@
+"""Paragraphs: split an article, strip page boilerplate, normalise, and give stable ids.
+
+An article becomes paragraphs in four steps:
+
+1. Split on blank lines into blocks; a block whose lines are hard-wrapped prose is joined into one
+   paragraph, any other block gives one paragraph per line (scraped pages put one paragraph on a
+   line).
+2. Drop page furniture that real scrapes carry: cookie and privacy banners, comment forms
+   ("Leave a Reply"), "Related Articles" lists (everything after such a heading), copyright and
+   "Source(s):" lines, share/search widgets, photo captions and credits, "Published/Updated"
+   lines, "ALSO READ" links.
+3. Strip a leading wire dateline ("PORT ELSIN, Nov. 18 (VNA) -- ") and bullet characters.
+4. Drop fragments shorter than ``min_chars``.
+
+Each :class:`Paragraph` keeps its index among the kept paragraphs (``para``), its character
+offsets into the original text (``text == original[start:end]``), its pid ``"{doc_id}:{para}"``
+and the hash of its normalised text, which the exact-duplicate pass and the embedding cache key on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TERMINAL = tuple(".!?:;\"'”’)]…")
+_TAIL_MARKERS = re.compile(
+    r"^(related (articles?|stories|news|content|posts|coverage|links)"
+    r"|more (stories|news|from [\w .]+)"
+    r"|leave a (reply|comment)|you (may|might) also like|recommended( for you| stories)?"
+    r"|most (read|popular|viewed)|read more|trending( now)?|latest news|editor'?s picks?)\s*:?$",
+    re.IGNORECASE,
+)
+_WIDGETS = {
+    "i agree", "agree", "accept", "accept all", "accept all cookies", "accept cookies",
+    "reject all", "ok", "got it", "close", "menu", "search", "search trends", "share",
+    "share this", "share this article", "share this story", "share on facebook",
+    "share on twitter", "tweet", "print", "email", "e-mail", "facebook", "twitter", "x",
+    "whatsapp", "linkedin", "telegram", "weibo", "wechat", "copy link", "subscribe",
+    "sign in", "log in", "login", "sign up", "advertisement", "back to top", "top",
+    "more", "comments", "download app", "home", "next", "previous", "follow us",
+}  # fmt: skip
+# (pattern, longest line it may match, case-sensitive): a line longer than its limit is prose.
+_CONSENT = r"(polic(y|ies)|settings|consent|accept|agree|brows|use of|preferences)"
+_LINE_PATTERNS: list[tuple[str, int, bool]] = [
+    # cookie and privacy banners
+    (rf"\bcookies?\b.*\b{_CONSENT}", 400, False),
+    (rf"\b{_CONSENT}\b.*\bcookies?\b", 400, False),
+    (r"\b(our|your|revised|updated)\b.*\bprivacy (policy|statement|notice|settings)\b", 400, False),
+    (r"^privacy (policy|statement|notice|settings)\b", 120, False),
+    (r"\bterms of (use|service)\b", 200, False),
+    # comment forms
+    (r"^leave a (reply|comment)\b", 120, False),
+    (r"your email address will not be published", 300, False),
+    (r"required fields are marked", 300, False),
+    # copyright and sources
+    (r"^(copyright\b|©|\(c\)\s)", 200, False),
+    (r"\ball rights reserved\b", 300, False),
+    (r"^sources?\s*(\(s\))?\s*:", 120, False),
+    # photo captions and credits
+    (r"\(\s*(photos?|file photo|image|video)\b[^)]*\)\s*$", 400, False),
+    (r"^(photos?|file photo|image|picture)\s*(:|/|by\b|credit)", 400, False),
+    (r"\bphoto\s*(credit|courtesy)\b", 400, False),
+    (r"(^|[\s.])/\s*[A-Z][\w.&-]*(\s+[A-Z][\w.&-]*){0,3}\s*$", 400, True),  # "2024. /Xinhua"
+    # links and bylines
+    (r"^(also read|read also|see also|read more|related)\s*:", 300, False),
+    (r"^\(?with (input|additional reporting) from\b.*\)?$", 120, False),
+    (r"^(editor|edited by|reporter|writer|translator|author)s?\s*:", 120, False),
+]  # fmt: skip
+_BOILERPLATE = [
+    (re.compile(p) if case else re.compile(p, re.IGNORECASE), limit)
+    for p, limit, case in _LINE_PATTERNS
+]
+_TIMESTAMP_LINE = re.compile(
+    r"^(published|updated|last updated?|posted|first published|release time)\b", re.IGNORECASE
+)
+_TIMESTAMP_TOKENS = re.compile(
+    r"\b(published|updated?|last|posted|first|release|time|on|at|by|gmt|utc|bst|cst|am|pm"
+    r"|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?|\d+)\b",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\- ]{1,40}[A-Z.]"  # PORT ELSIN / RIO DE JANEIRO / U.N. (match() anchors)
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?)?"  # , Nov. 18
+    r"(?:\s*\([^)]{1,40}\))?"  # (Xinhua)
+    r"\s*(?:--|—|–|-|:)\s+"
+)
+_BULLET = re.compile(r"[\s•·*▪►■◆●>\-–—]+(?=\S)")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One kept paragraph of a document; ``text`` equals ``original_text[start:end]``."""
+
+    pid: str
+    doc_id: str
+    para: int
+    start: int
+    end: int
+    text: str
+    hash: str
+
+
+class Segmenter:
+    """Turn an article into :class:`Paragraph` objects.
+
+    Parameters
+    ----------
+    min_chars:
+        Paragraphs shorter than this many characters (after stripping) are dropped: bylines,
+        datelines, captions that slipped through. 40 keeps one-sentence statements and headlines.
+    strip_boilerplate:
+        Drop page furniture (banners, widgets, related-article lists, credits); see module doc.
+    strip_datelines:
+        Remove a leading wire dateline such as ``"BEIJING, Nov. 18 (Xinhua) -- "`` so reprints
+        with and without it hash and embed alike.
+    """
+
+    def __init__(
+        self,
+        min_chars: int = 40,
+        *,
+        strip_boilerplate: bool = True,
+        strip_datelines: bool = True,
+    ) -> None:
+        if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 1:
+            raise ValueError(f"min_chars must be an integer >= 1; got {min_chars!r}")
+        self.min_chars = min_chars
+        self.strip_boilerplate = strip_boilerplate
+        self.strip_datelines = strip_datelines
+
+    def split(self, doc_id: str, text: str) -> list[Paragraph]:
+        """Return the kept paragraphs of ``text``, numbered from 0, with offsets into ``text``."""
+        out: list[Paragraph] = []
+        for start, end in self._spans(text):
+            start, end = _strip_span(text, start, end)
+            if self.strip_boilerplate:
+                if _TAIL_MARKERS.match(text[start:end]):
+                    break
+                if is_boilerplate(text[start:end]):
+                    continue
+            if self.strip_datelines:
+                start = _skip_dateline(text, start, end, self.min_chars)
+            if end - start < self.min_chars:
+                continue
+            chunk = text[start:end]
+            para = len(out)
+            out.append(
+                Paragraph(
+                    pid=f"{doc_id}:{para}",
+                    doc_id=doc_id,
+                    para=para,
+                    start=start,
+                    end=end,
+                    text=chunk,
+                    hash=text_hash(chunk),
+                )
+            )
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each candidate paragraph: blocks split on blank lines, then lines."""
+        spans: list[tuple[int, int]] = []
+        lines: list[tuple[int, int]] = []  # the current block's non-blank lines
+        pos = 0
+        for raw in text.splitlines(keepends=True):
+            body = raw.rstrip("\r\n")
+            if body.strip():
+                lines.append((pos, pos + len(body)))
+            elif lines:
+                spans.extend(_block_spans(text, lines))
+                lines = []
+            pos += len(raw)
+        if lines:
+            spans.extend(_block_spans(text, lines))
+        return spans
+
+
+def is_boilerplate(line: str) -> bool:
+    """True when ``line`` is page furniture rather than article text."""
+    stripped = line.strip()
+    if stripped.lower().rstrip(" .:|>»") in _WIDGETS:
+        return True
+    if any(len(stripped) <= limit and p.search(stripped) for p, limit in _BOILERPLATE):
+        return True
+    return _is_timestamp_line(stripped)
+
+
+def _is_timestamp_line(line: str) -> bool:
+    """ "Published: 19:55, February 8, 2024 | Updated: ..." and the like, but not prose."""
+    if not _TIMESTAMP_LINE.match(line) or len(line) > 160:
+        return False
+    rest = _TIMESTAMP_TOKENS.sub(" ", line)
+    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2
+
+
+def normalize_text(text: str) -> str:
+    """Canonical form for the exact pass: NFKC, case-folded, punctuation and spacing removed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def text_hash(text: str) -> str:
+    """Stable 128-bit hex hash of :func:`normalize_text` (same in every process and platform)."""
+    return hashlib.blake2b(normalize_text(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a span to exclude surrounding whitespace and leading bullet characters."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    bullet = _BULLET.match(text, start, end)
+    return (bullet.end() if bullet else start), end
+
+
+def _skip_dateline(text: str, start: int, end: int, min_chars: int) -> int:
+    """New start past a leading wire dateline, when enough text follows it."""
+    dateline = _DATELINE.match(text, start, end)
+    if dateline and end - dateline.end() >= min_chars:
+        return dateline.end()
+    return start
+
+
+def _block_spans(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One span for a hard-wrapped block, else one span per line."""
+    if len(lines) > 1 and _is_wrapped([text[s:e].strip() for s, e in lines]):
+        return [(lines[0][0], lines[-1][1])]
+    return lines
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped prose: long non-final lines that mostly end mid-sentence, continued either
+    by a lower-case word or at a steady width; page furniture never counts as prose."""
+    body = lines[:-1]
+    widths = [len(line) for line in body]
+    if min(widths) < 40 or any(is_boilerplate(line) for line in lines):
+        return False
+    open_ended = sum(1 for line in body if not line.endswith(_TERMINAL))
+    if open_ended * 2 <= len(body):
+        return False
+    continued = any(nxt[:1].islower() for nxt in lines[1:])
+    steady = len(body) >= 3 and max(widths) - min(widths) <= 0.3 * max(widths)
+    return continued or steady
