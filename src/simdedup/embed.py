@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
-CACHE_CHUNK = 1024  # texts encoded (and committed to the cache) per step
+CACHE_CHUNK = 512  # texts encoded (and committed to the cache) per step
 _FINGERPRINT_FILES = (
     "modules.json",
     "config.json",
@@ -143,7 +143,11 @@ class SentenceTransformerEncoder:
     @property
     def dim(self) -> int:
         """Embedding dimension (loads the model)."""
-        return int(self.load().get_sentence_embedding_dimension())
+        model = self.load()
+        getter = getattr(model, "get_embedding_dimension", None)  # sentence-transformers >= 5.2
+        if getter is None:
+            getter = model.get_sentence_embedding_dimension
+        return int(getter())
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""
@@ -201,7 +205,7 @@ def embed_missing(
     texts: Mapping[str, str],
     cache: EmbeddingCache,
     *,
-    chunk_size: int = CACHE_CHUNK,
+    chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Encode the texts (keyed by text hash) that ``cache`` lacks; return how many were encoded.
@@ -213,7 +217,7 @@ def embed_missing(
     if progress is not None and len(missing) < len(texts):
         progress(len(texts) - len(missing))
     missing.sort(key=lambda h: len(texts[h]))
-    for chunk in _chunks(missing, chunk_size):
+    for chunk in _chunks(missing, chunk_size or CACHE_CHUNK):
         vectors = encode_checked(encoder, [texts[h] for h in chunk])
         cache.put(fingerprint, chunk, vectors)
         if progress is not None:

@@ -349,7 +349,6 @@ class Store:
                     pending = {}
             self._embed(pending, stats, progress)
             stats.new_texts = len(new_hashes)
-            catalog.append_rows(list(new_hashes))
             if new_hashes or stats.replaced:
                 new_file = self._update_index(list(new_hashes), stats)
             stats.totals = catalog.counts()
@@ -401,8 +400,8 @@ class Store:
     def _update_index(self, new_hashes: list[str], stats: AddStats) -> Path | None:
         """Extend or rebuild the index inside the open transaction; returns the new file."""
         catalog = self.catalog
-        total = catalog.scalar("SELECT COUNT(*) FROM vectors")
         orphans = catalog.orphan_rows()
+        total = catalog.scalar("SELECT COUNT(*) FROM vectors") + len(new_hashes)
         kind = choose_kind(total - orphans) if self.index_setting == "auto" else self.index_setting
         trained = int(catalog.meta("index_trained_rows", "0"))
         rebuild = (
@@ -411,6 +410,7 @@ class Store:
             or (kind == "ivf" and total > 2 * trained)
         )
         if rebuild:
+            catalog.append_rows(new_hashes)
             if orphans:
                 catalog.drop_orphans()
             vectors = self.vectors()
@@ -418,7 +418,8 @@ class Store:
             stats.rebuilt = True
             catalog.set_meta(index_trained_rows=str(len(vectors)))
         else:
-            index = self.index
+            index = self.index  # loaded before the new rows exist, so the counts agree
+            catalog.append_rows(new_hashes)
             vectors = self._cache.get(self.fingerprint, new_hashes)
             index.add(vectors)
         if len(vectors):

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import HashingEncoder
+from simdedup import Encoder, SentenceTransformerEncoder
+from simdedup.cache import EmbeddingCache
+from simdedup.embed import default_model_path, embed_missing, encoder_fingerprint
+from simdedup.errors import InputError, StoreError
+
+
+def test_bundled_model_embeds_offline(real_encoder: SentenceTransformerEncoder) -> None:
+    texts = ["The ministers met in Port Elsin.", "Ministers held talks in Port Elsin.", "Rain fell."]
+    x = real_encoder.encode(texts)
+    assert x.shape == (3, 384) and x.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
+    assert x[0] @ x[1] > 0.8 > x[0] @ x[2]
+    np.testing.assert_allclose(real_encoder.encode(texts[:1]), x[:1], atol=1e-5)
+    assert real_encoder.name == "all-MiniLM-L6-v2" and real_encoder.dim == 384
+    assert isinstance(real_encoder, Encoder)
+
+
+def test_fingerprint_follows_model_files(tmp_path: Path) -> None:
+    bundled = SentenceTransformerEncoder()
+    assert bundled.fingerprint == SentenceTransformerEncoder().fingerprint
+    copy = tmp_path / "model"
+    shutil.copytree(default_model_path(), copy)
+    assert SentenceTransformerEncoder(copy).fingerprint == bundled.fingerprint
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "note": "changed"}))
+    assert SentenceTransformerEncoder(copy).fingerprint != bundled.fingerprint
+
+
+def test_unknown_model_fails_without_downloading() -> None:
+    encoder = SentenceTransformerEncoder("no-such-org/no-such-model-xyz")
+    with pytest.raises(InputError, match="never downloads"):
+        encoder.load()
+    with pytest.raises(InputError, match="batch_size"):
+        SentenceTransformerEncoder(batch_size=0)
+
+
+def test_probe_fingerprint_for_encoders_without_one() -> None:
+    class Bare:
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return HashingEncoder().encode(texts)
+
+    assert encoder_fingerprint(Bare()) == encoder_fingerprint(Bare())
+    assert encoder_fingerprint(Bare()).startswith("probe:Bare:")
+    assert encoder_fingerprint(HashingEncoder()) == "test-hashing-256"
+
+
+def test_embed_missing_uses_the_cache(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "e.sqlite")
+    encoder = HashingEncoder()
+    texts = {"h1": "first text", "h2": "second text", "h3": "third one"}
+    assert embed_missing(encoder, "fp", texts, cache, chunk_size=2) == 3
+    assert encoder.calls == [2, 1]
+    assert embed_missing(encoder, "fp", {**texts, "h4": "new"}, cache) == 1
+    assert embed_missing(encoder, "other-model", {"h1": "first text"}, cache) == 1
+    vectors = cache.get("fp", ["h2", "h1"])
+    np.testing.assert_allclose(vectors[1], vectors[1] / np.linalg.norm(vectors[1]), atol=1e-6)
+    assert vectors.shape == (2, 256)
+    with pytest.raises(StoreError, match="1 vectors are missing"):
+        cache.get("fp", ["h1", "nope"])
+
+
+def test_encoder_with_wrong_shape_is_refused(tmp_path: Path) -> None:
+    class Broken:
+        fingerprint = "broken"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts) + 1, 4), dtype=np.float32)
+
+    with pytest.raises(InputError, match="returned shape"):
+        embed_missing(Broken(), "broken", {"h": "text"}, EmbeddingCache(None))

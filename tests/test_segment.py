@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+from simdedup.segment import Segmenter, is_boilerplate, normalize_text, text_hash
+
+SCRAPED = """\
+We use cookies to improve your experience. By continuing to browse you agree to our Cookie Policy.
+
+Accept all cookies
+
+Ministers pledge deeper cooperation on grain corridor
+
+Published: 10:15, November 18, 2024 | Updated: 11:02, November 18, 2024
+
+Ministers pledge deeper cooperation on grain corridor
+
+The foreign ministers stand at the port of Elsin on Monday, November 18, 2024. /VNA
+
+PORT ELSIN, Nov. 18 (VNA) -- The foreign ministers of Valdoria and Norvania agreed on Monday to \
+expand the grain corridor across the northern strait.
+
+ALSO READ: Valdoria hosts coastal council summit
+
+  • Both sides said the corridor would stay open throughout the winter shipping season.
+
+Share this article
+
+Source(s): Valdoria News Agency
+Copyright © 2024 Meridian Post. All rights reserved.
+
+Related Articles
+
+Valdoria hosts coastal council summit and welcomes new observer members from the south
+"""
+
+
+def test_scraped_page_keeps_only_article_paragraphs() -> None:
+    paragraphs = Segmenter().split("doc", SCRAPED)
+    texts = [p.text for p in paragraphs]
+    assert texts == [
+        "Ministers pledge deeper cooperation on grain corridor",
+        "Ministers pledge deeper cooperation on grain corridor",
+        "The foreign ministers of Valdoria and Norvania agreed on Monday to expand the grain "
+        "corridor across the northern strait.",
+        "Both sides said the corridor would stay open throughout the winter shipping season.",
+    ]
+
+
+def test_paragraph_ids_offsets_and_hashes() -> None:
+    paragraphs = Segmenter().split("site/a.txt", SCRAPED)
+    assert [p.para for p in paragraphs] == list(range(len(paragraphs)))
+    assert [p.pid for p in paragraphs] == [f"site/a.txt:{i}" for i in range(len(paragraphs))]
+    for p in paragraphs:
+        assert SCRAPED[p.start : p.end] == p.text
+        assert p.hash == text_hash(p.text)
+    assert paragraphs[0].hash == paragraphs[1].hash  # the repeated headline
+
+
+def test_boilerplate_stripping_can_be_turned_off() -> None:
+    kept = Segmenter(strip_boilerplate=False).split("doc", SCRAPED)
+    assert any("Cookie Policy" in p.text for p in kept)
+    assert any("Related Articles" not in p.text and "observer" in p.text for p in kept)
+
+
+def test_dateline_is_kept_when_disabled() -> None:
+    kept = Segmenter(strip_datelines=False).split("doc", SCRAPED)
+    assert any(p.text.startswith("PORT ELSIN, Nov. 18 (VNA) -- ") for p in kept)
+
+
+def test_min_chars_drops_fragments() -> None:
+    text = "Short line\n\nThis paragraph is long enough to be kept by the default setting."
+    assert [p.text for p in Segmenter().split("d", text)] == [text.split("\n\n")[1]]
+    assert len(Segmenter(min_chars=5).split("d", text)) == 2
+    with pytest.raises(ValueError, match="min_chars"):
+        Segmenter(min_chars=0)
+
+
+def test_hard_wrapped_paragraph_is_joined_and_lines_are_split() -> None:
+    wrapped = (
+        "The council said the agreement would be reviewed in\n"
+        "the spring, and that both governments had committed to\n"
+        "publishing the inspection reports every quarter.\n"
+        "\n"
+        "First statement on its own line without a final stop\n"
+        "Second statement on its own line, also without a stop"
+    )
+    texts = [p.text for p in Segmenter().split("d", wrapped)]
+    assert len(texts) == 3
+    assert texts[0].startswith("The council") and texts[0].endswith("every quarter.")
+    assert texts[1].startswith("First") and texts[2].startswith("Second")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Your email address will not be published. Required fields are marked *",
+        "Leave a Reply",
+        "Search Trends",
+        "Copyright © 2024 Harbor Herald",
+        "Source(s): Valdoria News Agency",
+        "Delegates pose for a group photo in the council hall. (Photo: Harbor Herald)",
+        "Published: 09:00, 2024-11-18",
+        "Our Privacy Statement & Cookie Policy",
+    ],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The ministers agreed on the terms and conditions of the ceasefire in the northern strait.",
+        "Updated figures released on Monday show grain exports rose 12 percent in October, "
+        "the ministry said.",
+        "The talks covered relations between the EU/NATO and the coastal states.",
+        "Sources said the summit would be postponed until the spring.",
+    ],
+)
+def test_prose_is_not_boilerplate(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_normalisation_ignores_case_punctuation_and_spacing() -> None:
+    a = "China stands ready — to work with Russia,  Xi said."
+    b = "china stands ready to work with russia xi said"
+    assert normalize_text(a) == b
+    assert text_hash(a) == text_hash(b.upper())
+    assert text_hash(a) != text_hash("China stands ready to work with Brazil, Xi said.")
