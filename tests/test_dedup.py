@@ -30,8 +30,16 @@ def corpus() -> Store:
             Record("a", BASE + ", officials said.", outlet="A", date="2024-03-02"),
             Record("b", BASE + ", officials said on Monday.", outlet="B", date="2024-03-01"),
             Record("c", BASE + ", officials said.", outlet="A", date=None),
-            Record("d", "Tariffs on timber and fish will fall by a third under the new trade pact.", outlet="C"),
-            Record("e", "Heavy rain flooded the market district and closed three schools overnight.", outlet="B"),
+            Record(
+                "d",
+                "Tariffs on timber and fish will fall by a third under the new trade pact.",
+                outlet="C",
+            ),
+            Record(
+                "e",
+                "Heavy rain flooded the market district and closed three schools overnight.",
+                outlet="B",
+            ),
         ]
     )
 
@@ -56,7 +64,9 @@ def test_threshold_controls_grouping(corpus: Store) -> None:
     assert len(loose.groups) == 1 and loose.groups[0].size == 5
 
 
-@pytest.mark.parametrize(("keep", "kept"), [("earliest", "b:0"), ("longest", "b:0"), ("first", "a:0")])
+@pytest.mark.parametrize(
+    ("keep", "kept"), [("earliest", "b:0"), ("longest", "b:0"), ("first", "a:0")]
+)
 def test_keep_policies(corpus: Store, keep: str, kept: str) -> None:
     assert Deduplicator(0.9, keep=keep).fit(corpus).result_.groups[0].kept == kept
 
@@ -71,8 +81,16 @@ def test_cross_outlet_drops_single_outlet_groups() -> None:
         [
             Record("a1", BASE + ".", outlet="A"),
             Record("a2", BASE + ".", outlet="A"),
-            Record("x1", "A different story about tariffs on timber, fish and grain exports.", outlet="A"),
-            Record("x2", "A different story about tariffs on timber, fish and grain exports.", outlet="B"),
+            Record(
+                "x1",
+                "A different story about tariffs on timber, fish and grain exports.",
+                outlet="A",
+            ),
+            Record(
+                "x2",
+                "A different story about tariffs on timber, fish and grain exports.",
+                outlet="B",
+            ),
         ]
     )
     every = Deduplicator(0.95).fit(store)

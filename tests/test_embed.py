@@ -15,7 +15,11 @@ from simdedup.errors import InputError, StoreError
 
 
 def test_bundled_model_embeds_offline(real_encoder: SentenceTransformerEncoder) -> None:
-    texts = ["The ministers met in Port Elsin.", "Ministers held talks in Port Elsin.", "Rain fell."]
+    texts = [
+        "The ministers met in Port Elsin.",
+        "Ministers held talks in Port Elsin.",
+        "Rain fell.",
+    ]
     x = real_encoder.encode(texts)
     assert x.shape == (3, 384) and x.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)

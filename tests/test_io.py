@@ -46,7 +46,11 @@ def test_txt_folder_front_matter_and_outlet_from_folder(tmp_path: Path) -> None:
         "loose.txt",
     }
     post = records["meridian-post/post-1.txt"]
-    assert (post.outlet, post.date, post.title) == ("meridian-post", "2024-11-19", RECORDS[1]["title"])
+    assert (post.outlet, post.date, post.title) == (
+        "meridian-post",
+        "2024-11-19",
+        RECORDS[1]["title"],
+    )
     assert not post.text.startswith("---")
     assert records["loose.txt"].outlet is None
     assert records["loose.txt"].date == "2024-11-18"  # from the dateline
@@ -104,14 +108,18 @@ def test_non_object_line_and_csv_field_count(tmp_path: Path) -> None:
 def test_missing_text_field_lists_fields_found(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text('{"id": 1, "body": "text", "site": "A"}\n')
-    with pytest.raises(InputError, match=r"x\.jsonl:1: no text field 'text' \(fields found: body, id, site\)"):
+    with pytest.raises(
+        InputError, match=r"x\.jsonl:1: no text field 'text' \(fields found: body, id, site\)"
+    ):
         list(read_records([path]))
 
 
 def test_duplicate_ids_are_errors(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     path.write_text('{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n')
-    with pytest.raises(InputError, match=r"d\.jsonl:2: duplicate id 'a' \(first seen at .*d\.jsonl:1\)"):
+    with pytest.raises(
+        InputError, match=r"d\.jsonl:2: duplicate id 'a' \(first seen at .*d\.jsonl:1\)"
+    ):
         list(read_records([path]))
 
 
@@ -129,7 +137,7 @@ def test_binary_file_skipped_and_invalid_utf8_replaced(tmp_path: Path) -> None:
 
 
 def test_missing_path_and_no_paths() -> None:
-    with pytest.raises(InputError, match="nope.jsonl: no such file or directory"):
+    with pytest.raises(InputError, match=r"nope\.jsonl: no such file or directory"):
         list(read_records(["nope.jsonl"]))
     with pytest.raises(InputError, match="no input paths"):
         list(read_records([]))

@@ -18,7 +18,11 @@ def store() -> Store:
             Record("a", TEXT + ".", outlet="A", date="2024-01-10"),
             Record("b", TEXT + ".", outlet="B", date="2024-02-10"),
             Record("c", TEXT + ", officials said on Tuesday.", outlet="C", date="2024-03-10"),
-            Record("d", "Tariffs on timber and fish will fall by a third under the trade pact.", outlet="A"),
+            Record(
+                "d",
+                "Tariffs on timber and fish will fall by a third under the trade pact.",
+                outlet="A",
+            ),
         ]
     )
     return s

@@ -47,7 +47,9 @@ def test_create_add_reopen(tmp_path: Path, fake_encoder: HashingEncoder) -> None
     assert manifest["counts"]["paragraphs"] == 11
 
 
-def test_incremental_add_embeds_only_new_texts(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
+def test_incremental_add_embeds_only_new_texts(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
     store = build(tmp_path, fake_encoder)
     assert fake_encoder.encoded == 8
     again = store.add(records(tmp_path))
@@ -71,13 +73,22 @@ def test_changed_document_is_replaced(tmp_path: Path, fake_encoder: HashingEncod
 
 def test_orphans_trigger_a_compacting_rebuild(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
     store = Store.create(tmp_path / "s", encoder=fake_encoder)
-    store.add([Record(f"d{i}", f"Paragraph number {i} about a distinct topic {i * 7}.") for i in range(10)])
-    stats = store.add([Record(f"d{i}", f"Rewritten paragraph {i} on another subject {i * 11}.") for i in range(4)])
+    store.add(
+        [
+            Record(f"d{i}", f"Paragraph number {i} about a distinct topic {i * 7}.")
+            for i in range(10)
+        ]
+    )
+    stats = store.add(
+        [Record(f"d{i}", f"Rewritten paragraph {i} on another subject {i * 11}.") for i in range(4)]
+    )
     assert stats.rebuilt
     assert store.counts()["index_rows"] == 10 == store.index.ntotal
     store.close()
     reopened = Store.open(tmp_path / "s", encoder=HashingEncoder())
-    assert find_similar(reopened, "Rewritten paragraph 2 on another subject 22.", k=1)[0].pid == "d2:0"
+    assert (
+        find_similar(reopened, "Rewritten paragraph 2 on another subject 22.", k=1)[0].pid == "d2:0"
+    )
 
 
 class Boom(Exception):
@@ -100,10 +111,15 @@ def snapshot(path: Path) -> dict[str, object]:
         return {"counts": store.counts(), "ntotal": store.index.ntotal}
 
 
-def test_failed_add_leaves_previous_store_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_add_leaves_previous_store_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(tmp_path, HashingEncoder()).close()
     before = snapshot(tmp_path / "s")
-    more = [Record(f"n{i}", f"New paragraph {i} about port logistics and grain shipments.") for i in range(6)]
+    more = [
+        Record(f"n{i}", f"New paragraph {i} about port logistics and grain shipments.")
+        for i in range(6)
+    ]
 
     store = Store.open(tmp_path / "s", encoder=FailingEncoder(fail_after=0))
     monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 2)
@@ -130,10 +146,15 @@ def test_failed_add_leaves_previous_store_intact(tmp_path: Path, monkeypatch: py
     assert snapshot(tmp_path / "s")["counts"]["documents"] == 5 + 5
 
 
-def test_interrupt_midway_keeps_cached_embeddings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_midway_keeps_cached_embeddings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 2)
     store = Store.create(tmp_path / "s", encoder=FailingEncoder(fail_after=4))
-    docs = [Record(f"n{i}", f"Distinct paragraph {i} about subject number {i * 13} in detail.") for i in range(6)]
+    docs = [
+        Record(f"n{i}", f"Distinct paragraph {i} about subject number {i * 13} in detail.")
+        for i in range(6)
+    ]
     with pytest.raises(Boom):
         store.add(docs)
     assert store.counts()["documents"] == 0
@@ -162,7 +183,9 @@ def test_open_errors(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
         name = "other-model"
         fingerprint = "other-fingerprint"
 
-    with pytest.raises(StoreError, match="built with model 'hashing-256'.*this run uses 'other-model'"):
+    with pytest.raises(
+        StoreError, match=r"built with model 'hashing-256'.*this run uses 'other-model'"
+    ):
         Store.open(path, encoder=Other())
 
     manifest = json.loads((path / "manifest.json").read_text())
@@ -181,8 +204,11 @@ def test_open_errors(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
     shutil.copy(tmp_path / "db.bak", path / "store.sqlite")
 
     (path / "index-1.faiss").unlink()
-    with Store.open(path, encoder=HashingEncoder()) as store, pytest.raises(StoreError, match="index file missing"):
-        store.index
+    with (
+        Store.open(path, encoder=HashingEncoder()) as store,
+        pytest.raises(StoreError, match="index file missing"),
+    ):
+        _ = store.index
 
 
 def test_busy_store_is_reported(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
@@ -217,7 +243,9 @@ def test_memory_store_uses_user_cache(tmp_path: Path, fake_encoder: HashingEncod
 
 
 def test_no_pickle_in_the_package() -> None:
-    unsafe = re.compile(r"import pickle|from pickle|allow_pickle\s*=\s*True|joblib\.load|torch\.load")
+    unsafe = re.compile(
+        r"import pickle|from pickle|allow_pickle\s*=\s*True|joblib\.load|torch\.load"
+    )
     for source in (ROOT / "src" / "simdedup").rglob("*.py"):
         assert not unsafe.search(source.read_text(encoding="utf-8")), source
 

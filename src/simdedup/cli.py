@@ -139,12 +139,12 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     if as_json:
         click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": _read_dict(read)}))
         return
-    rate = stats.embedded / stats.seconds if stats.seconds else 0.0
+    rate = f" ({stats.embedded / stats.embed_seconds:.0f}/s)" if stats.embed_seconds else ""
     click.echo(
         f"read {read.records} documents: {stats.documents} new, {stats.replaced} replaced, "
         f"{stats.unchanged} unchanged; {stats.paragraphs} paragraphs, {stats.new_texts} new "
-        f"distinct texts, {stats.embedded} embedded in {stats.seconds:.1f} s "
-        f"({rate:.0f} texts/s)" + _skipped(read)
+        f"distinct texts, {stats.embedded} embedded{rate}; {stats.seconds:.1f} s in all"
+        + _skipped(read)
     )
     totals = stats.totals
     click.echo(

@@ -46,6 +46,7 @@ from simdedup.embed import (
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index import KINDS, VectorIndex, choose_kind
 from simdedup.io import Record
+from simdedup.search import Match, find_similar
 from simdedup.segment import Segmenter
 
 __all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
@@ -306,6 +307,21 @@ class Store:
         """Each document (a :class:`Record` without its original text) with its paragraphs."""
         return self.catalog.documents()
 
+    def similar(
+        self,
+        query: str | np.ndarray,
+        *,
+        k: int = 10,
+        threshold: float | None = None,
+        outlets: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Match]:
+        """The ``k`` paragraphs most like ``query``: :func:`simdedup.search.find_similar`."""
+        return find_similar(
+            self, query, k=k, threshold=threshold, outlets=outlets, since=since, until=until
+        )
+
     def embed_query(self, text: str) -> np.ndarray:
         """The unit vector of ``text`` with the store's encoder."""
         if not text.strip():
@@ -390,6 +406,9 @@ class Store:
     ) -> None:
         if not pending:
             return
+        load = getattr(self.encoder, "load", None)
+        if callable(load):
+            load()  # model loading is not embedding time
         started = time.perf_counter()
         report = None if progress is None else (lambda n: progress("embed", n))
         stats.embedded += embed_missing(
