@@ -72,7 +72,7 @@ def _model_options(func: F) -> F:
     options = [
         click.option("--model", default=None, metavar="NAME_OR_PATH",
                      help="sentence-transformers model (default: bundled all-MiniLM-L6-v2)."),
-        click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+        click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
                      help="Texts per encoder batch."),
         click.option("--device", default=None, help="Encoder device, e.g. cpu or cuda "
                      "(default: cuda when present)."),
