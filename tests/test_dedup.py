@@ -145,3 +145,24 @@ def test_real_model_groups_reprints_not_topic_overlap(tmp_path: Path, real_encod
     ]
     wire = next(g for g in result.groups if g.kept == "vna-1:1")
     assert 0.9 < wire.members[1].score < 1.0
+
+
+class AngleEncoder:
+    """Texts "p0", "p1", ... at angles of 0.3176 rad apart: neighbours score 0.95, two apart 0.81."""
+
+    name = fingerprint = "angles"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        angles = [0.3176 * int(t.rsplit("p", 1)[1].rstrip(".")) for t in texts]
+        return np.array([[np.cos(a), np.sin(a), 0.0] for a in angles], dtype=np.float32)
+
+
+def test_groups_are_stars_not_chains() -> None:
+    records = [Record(f"d{i}", f"A paragraph long enough to be kept, number p{i}.") for i in range(3)]
+    store = store_of(records, AngleEncoder())
+    result = Deduplicator(threshold=0.9, keep="first").fit(store).result_
+    assert [[m.pid for m in g.members] for g in result.groups] == [["d0:0", "d1:0"]]
+    assert all(m.score >= 0.9 for g in result.groups for m in g.members)
+    reverse = Deduplicator(threshold=0.9, keep="longest").fit(store).result_  # equal lengths
+    assert reverse.groups[0].kept == "d0:0"
+    assert Deduplicator(threshold=0.8, keep="first").fit(store).result_.groups[0].size == 3

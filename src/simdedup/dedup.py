@@ -4,9 +4,11 @@
    embeds each distinct text once), so byte-identical reprints group at score 1.0 for free.
 2. Near pass: a range search of every row against the index finds the pairs of distinct texts
    with cosine >= ``threshold``.
-3. Groups are the connected components of those pairs (union-find, via SciPy), expanded back to
-   paragraphs. Each group keeps one paragraph (``keep``) and lists the rest as its duplicates,
-   scored by their cosine similarity to the kept one.
+3. Groups are stars, not chains: taking paragraphs in ``keep`` order (earliest first, by
+   default), each paragraph not yet in a group keeps itself and takes every ungrouped paragraph
+   within the threshold of it. Every member is therefore a near-duplicate of the kept paragraph
+   (single-linkage components would chain "similar to something similar" far past the
+   threshold). Members are scored by their cosine similarity to the kept paragraph.
 """
 
 from __future__ import annotations
@@ -161,23 +163,24 @@ class Deduplicator:
         table = store.table()
         if not len(table):
             raise InputError("the corpus has no paragraphs to deduplicate")
+        priority = self._priority(table)
         live_rows, position = np.unique(table.rows, return_inverse=True)
         vectors = store.vectors(live_rows)
-        components = _components(store, live_rows, vectors, threshold)
-        labels = components[position]
+        row_priority = np.full(len(live_rows), len(table), dtype=np.int64)
+        np.minimum.at(row_priority, position, priority)
+        indptr, neighbours = _neighbours(store, live_rows, vectors, threshold)
+        labels = _claim(row_priority, indptr, neighbours)[position]
         self.labels_ = np.full(len(table), -1, dtype=np.int64)
-        groups = self._groups(table, labels, position, vectors)
+        groups = self._groups(table, labels, priority)
         details = store.paragraphs(int(table.ids[i]) for members in groups for i in members)
         result = DedupResult(threshold=threshold, model=store.model, paragraphs=len(table))
         for number, members in enumerate(groups, start=1):
             self.labels_[members] = number
-            kept_vector = vectors[position[members[0]]]
-            scores = vectors[position[members]] @ kept_vector
-            kept = details[int(table.ids[members[0]])]
+            scores = vectors[position[members]] @ vectors[position[members[0]]]
             result.groups.append(
                 DuplicateGroup(
                     group=number,
-                    kept=kept.pid,
+                    kept=details[int(table.ids[members[0]])].pid,
                     members=[
                         _member(details[int(table.ids[i])], float(s))
                         for i, s in zip(members, scores)
@@ -187,12 +190,23 @@ class Deduplicator:
         self.result_ = result
         return self
 
+    def _priority(self, table: ParagraphTable) -> np.ndarray:
+        """Rank of each paragraph under ``keep``: 0 is the first to keep."""
+        n = len(table)
+        if self.keep == "first":
+            return np.arange(n, dtype=np.int64)
+        if self.keep == "longest":
+            order = np.lexsort((np.arange(n), -table.lengths))
+        else:
+            dates = table.dates
+            date_rank = np.unique(dates, return_inverse=True)[1].reshape(-1)
+            order = np.lexsort((np.arange(n), date_rank, dates == ""))
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        return rank
+
     def _groups(
-        self,
-        table: ParagraphTable,
-        labels: np.ndarray,
-        position: np.ndarray,
-        vectors: np.ndarray,
+        self, table: ParagraphTable, labels: np.ndarray, priority: np.ndarray
     ) -> list[np.ndarray]:
         """Member indexes (into ``table``) of each group, kept paragraph first, biggest first."""
         order = np.argsort(labels, kind="stable")
@@ -205,29 +219,17 @@ class Deduplicator:
                 codes = table.outlet_codes[members]
                 if len(np.unique(codes[codes >= 0])) < 2:
                     continue
-            groups.append(members[np.argsort(self._rank(table, members), kind="stable")])
+            groups.append(members[np.argsort(priority[members], kind="stable")])
         groups.sort(key=lambda m: (-len(m), int(m.min())))
         return groups
 
-    def _rank(self, table: ParagraphTable, members: np.ndarray) -> np.ndarray:
-        """Sort keys: the paragraph to keep comes first."""
-        n = len(members)
-        if self.keep == "first":
-            return np.arange(n)
-        if self.keep == "longest":
-            return np.lexsort((members, -table.lengths[members]))
-        dates = table.dates[members]
-        undated = dates == ""
-        date_rank = np.unique(dates, return_inverse=True)[1]
-        return np.lexsort((members, date_rank, undated))
 
-
-def _components(
+def _neighbours(
     store: Store, live_rows: np.ndarray, vectors: np.ndarray, threshold: float
-) -> np.ndarray:
-    """Connected-component label of each live row under "cosine >= threshold"."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR adjacency ``(indptr, indices)`` over live rows: pairs with cosine >= threshold,
+    made symmetric (an approximate index may find a pair from one side only)."""
     from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
 
     n = len(live_rows)
     lookup = np.full(int(live_rows.max()) + 1 if n else 0, -1, dtype=np.int64)
@@ -243,11 +245,24 @@ def _components(
         keep = (dst >= 0) & (dst != src)
         sources.append(src[keep])
         targets.append(dst[keep])
-    src = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
-    dst = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return np.asarray(labels, dtype=np.int64)
+    src = np.concatenate([*sources, *targets]) if sources else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate([*targets, *sources]) if sources else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n)).tocsr()
+    return graph.indptr, graph.indices
+
+
+def _claim(priority: np.ndarray, indptr: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Greedy star grouping: in priority order, each unclaimed row keeps itself and claims its
+    unclaimed neighbours. Returns each row's keeper; every member is within the threshold of
+    its keeper (no chains of "similar to something similar")."""
+    keeper = np.full(len(priority), -1, dtype=np.int64)
+    for row in np.argsort(priority, kind="stable"):
+        if keeper[row] >= 0:
+            continue
+        keeper[row] = row
+        near = neighbours[indptr[row] : indptr[row + 1]]
+        keeper[near[keeper[near] < 0]] = row
+    return keeper
 
 
 def _member(p: StoredParagraph, score: float) -> Member:
