@@ -206,3 +206,37 @@ def test_damaged_and_mismatched_stores(store: Path, workdir: Path) -> None:
     (newer / "manifest.json").write_text(json.dumps({**manifest, "format_version": 7}))
     fails(run("dedup", "--store", str(newer)), "store format 7 is newer")
     fails(run("dedup", "--store", str(workdir / "corpus.jsonl")), "not a simdedup store")
+
+
+def run_on_terminal(*args: str) -> str:
+    """Run with stderr on a pseudo-terminal; return what was written there."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "simdedup", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, timeout=300,
+        )  # fmt: skip
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_unless_quiet(workdir: Path) -> None:
+    corpus = str(write_jsonl(workdir / "tty.jsonl"))
+    shown = run_on_terminal("dedup", corpus)
+    assert "reading" in shown and "embedding" in shown and "texts" in shown
+    assert "reading" not in run_on_terminal("dedup", corpus, "--quiet")

@@ -148,7 +148,7 @@ def test_real_model_groups_reprints_not_topic_overlap(tmp_path: Path, real_encod
 
 
 class AngleEncoder:
-    """Texts "p0", "p1", ... at angles of 0.3176 rad apart: neighbours score 0.95, two apart 0.81."""
+    """Texts ending "p0", "p1", ... lie 0.3176 rad apart: neighbours 0.95, two apart 0.81."""
 
     name = fingerprint = "angles"
 
@@ -158,7 +158,9 @@ class AngleEncoder:
 
 
 def test_groups_are_stars_not_chains() -> None:
-    records = [Record(f"d{i}", f"A paragraph long enough to be kept, number p{i}.") for i in range(3)]
+    records = [
+        Record(f"d{i}", f"A paragraph long enough to be kept, number p{i}.") for i in range(3)
+    ]
     store = store_of(records, AngleEncoder())
     result = Deduplicator(threshold=0.9, keep="first").fit(store).result_
     assert [[m.pid for m in g.members] for g in result.groups] == [["d0:0", "d1:0"]]

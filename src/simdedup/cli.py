@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -352,9 +353,13 @@ def _add(store: Store, paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[Ad
     )  # fmt: skip
     checked = reader.check_paths(paths)
     show = not quiet and sys.stderr.isatty()
+    # A terminal that reports no size (a bare pty) would get empty bars: assume 100 x 24.
+    size: dict[str, Any] = {}
+    if show and not os.get_terminal_size(sys.stderr.fileno()).columns:
+        size = {"ncols": 100, "nrows": 24}
     bars = {
-        "read": tqdm(desc="reading", unit=" docs", file=sys.stderr, disable=not show),
-        "embed": tqdm(desc="embedding", unit=" texts", file=sys.stderr, disable=not show),
+        stage: tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not show, **size)
+        for stage, desc, unit in (("read", "reading", " docs"), ("embed", "embedding", " texts"))
     }
     try:
         stats = store.add(
