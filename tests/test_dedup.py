@@ -162,9 +162,24 @@ def test_groups_are_stars_not_chains() -> None:
         Record(f"d{i}", f"A paragraph long enough to be kept, number p{i}.") for i in range(3)
     ]
     store = store_of(records, AngleEncoder())
-    result = Deduplicator(threshold=0.9, keep="first").fit(store).result_
+    star = Deduplicator(threshold=0.9, keep="first", check_numbers=False)
+    result = star.fit(store).result_
     assert [[m.pid for m in g.members] for g in result.groups] == [["d0:0", "d1:0"]]
     assert all(m.score >= 0.9 for g in result.groups for m in g.members)
-    reverse = Deduplicator(threshold=0.9, keep="longest").fit(store).result_  # equal lengths
-    assert reverse.groups[0].kept == "d0:0"
-    assert Deduplicator(threshold=0.8, keep="first").fit(store).result_.groups[0].size == 3
+    loose = Deduplicator(threshold=0.8, keep="first", check_numbers=False).fit(store).result_
+    assert loose.groups[0].size == 3
+
+
+def test_conflicting_figures_are_not_duplicates() -> None:
+    base = "Under the agreement, Norvania will ship {} million tonnes of grain to Valdoria"
+    store = store_of(
+        [
+            Record("a", base.format("2") + " each year."),
+            Record("b", base.format("3.5") + " each year."),
+            Record("c", base.format("2") + " each year from 2025."),  # a number added: fine
+        ]
+    )
+    groups = Deduplicator(threshold=0.8).fit(store).result_.groups
+    assert [sorted(m.pid for m in g.members) for g in groups] == [["a:0", "c:0"]]
+    unchecked = Deduplicator(threshold=0.8, check_numbers=False).fit(store).result_.groups
+    assert unchecked[0].size == 3

@@ -204,6 +204,14 @@ class Catalog:
         by_row = dict(self._select_in("SELECT row, hash FROM vectors WHERE row IN ({})", rows))
         return [by_row[r] for r in rows]
 
+    def texts_of_rows(self, rows: Sequence[int]) -> list[str]:
+        """One paragraph text for each index row (paragraphs of a row share their text)."""
+        sql = "SELECT v.row, p.text FROM vectors v JOIN paragraphs p ON p.hash = v.hash " + (
+            "WHERE v.row IN ({}) GROUP BY v.row"
+        )
+        by_row = dict(self._select_in(sql, rows))
+        return [by_row[r] for r in rows]
+
     def append_rows(self, hashes: Sequence[str]) -> None:
         """Give each new text hash the next index row."""
         first = self.scalar("SELECT COUNT(*) FROM vectors")

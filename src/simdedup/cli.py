@@ -236,6 +236,11 @@ def similar_command(
     help="Which paragraph of a group is kept.",
 )
 @click.option(
+    "--ignore-numbers",
+    is_flag=True,
+    help="Group paragraphs even when their figures conflict (2 vs 3.5 million).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
@@ -252,6 +257,7 @@ def dedup_command(
     threshold: float | None,
     cross_outlet: bool,
     keep: str,
+    ignore_numbers: bool,
     output: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -269,6 +275,7 @@ def dedup_command(
             DEFAULT_THRESHOLD if threshold is None else threshold,
             cross_outlet=cross_outlet,
             keep=keep,
+            check_numbers=not ignore_numbers,
         ).fit(store)
         result = dedup.result_
         if output is not None:

@@ -29,18 +29,35 @@ def excerpt(text: str, width: int) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
-    """Left-aligned columns; the last column takes the remaining width and is cut to fit."""
+    """Left-aligned columns; the last column takes the remaining width and is cut to fit.
+
+    When that would leave the last column less than 40 % of ``width``, the widest other column
+    (long ids, say) is shortened in the middle with an ellipsis.
+    """
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row[:-1]):
             widths[i] = max(widths[i], len(cell))
-    fixed = sum(widths[:-1]) + 2 * (len(headers) - 1)
-    last = max(20, width - fixed)
+    gaps = 2 * (len(headers) - 1)
+    wanted = max(20, int(0.4 * width))
+    if len(widths) > 1 and sum(widths[:-1]) + gaps + wanted > width:
+        widest = max(range(len(widths) - 1), key=lambda i: widths[i])
+        others = sum(widths[:-1]) - widths[widest]
+        widths[widest] = max(len(headers[widest]), 12, width - wanted - gaps - others)
+    last = max(20, width - sum(widths[:-1]) - gaps)
     lines = []
     for row in [list(headers), *rows]:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        cells = [_middle(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row[:-1])]
         lines.append("  ".join([*cells, excerpt(row[-1], last)]).rstrip())
     return "\n".join(lines)
+
+
+def _middle(text: str, width: int) -> str:
+    """``text`` cut to ``width`` by an ellipsis in the middle (ids keep both ends)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def matches_table(matches: Sequence[Match], width: int | None = None) -> str:
@@ -74,24 +91,20 @@ def matches_csv(matches: Sequence[Match]) -> str:
 
 
 def dedup_listing(result: DedupResult, width: int | None = None) -> str:
-    """Each group (kept paragraph first, then its duplicates), then a summary line."""
+    """Each group (kept paragraph first, then its duplicates), then a summary line. A member
+    takes two lines: score, outlet, date and pid, then an excerpt of its text."""
     width = width or terminal_width()
     blocks = []
     for g in result.groups:
         outlets = len(g.outlets)
-        head = f"group {g.group} · {g.size} paragraphs · {outlets} outlet{'s' * (outlets != 1)}"
-        rows = [
-            [
-                "kept" if i == 0 else f"{m.score:.3f}",
-                m.outlet or "-",
-                m.date or "-",
-                m.pid,
-                m.text,
-            ]
-            for i, m in enumerate(g.members)
-        ]
-        body = table(["", "outlet", "date", "pid", "text"], rows, width - 2)
-        blocks.append(head + "\n" + "\n".join("  " + line for line in body.splitlines()[1:]))
+        lines = [f"group {g.group} · {g.size} paragraphs · {outlets} outlet{'s' * (outlets != 1)}"]
+        outlet_width = max(len(m.outlet or "-") for m in g.members)
+        for i, m in enumerate(g.members):
+            score = "kept " if i == 0 else f"{m.score:.3f}"
+            outlet = (m.outlet or "-").ljust(outlet_width)
+            lines.append(f"  {score}  {outlet}  {m.date or '-':<10}  {m.pid}")
+            lines.append("         " + excerpt(m.text, width - 9))
+        blocks.append("\n".join(lines))
     blocks.append(dedup_summary(result))
     return "\n\n".join(blocks)
 
