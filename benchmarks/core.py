@@ -1,9 +1,11 @@
 """Core timings: index a corpus into a fresh store, then time queries and dedup on it.
 
-    python benchmarks/core.py                     # examples/ and, when present, ../shared MFA
-    python benchmarks/core.py PATH [PATH...]      # any corpus
+    python benchmarks/core.py                 # examples/ and, when present, ../shared MFA
+    python benchmarks/core.py examples        # one named corpus, or any PATH
 
-Prints a table and writes benchmarks/results/core.json. Each timing says what it includes:
+
+Prints a table and updates benchmarks/results/core.json (rows of other corpora are kept, each
+with the environment it was measured in). Each timing says what it includes:
 - index_s: reading, segmenting, embedding (model already loaded), writing the store and index;
 - embed_per_s: distinct texts embedded per second of embedding time alone;
 - query_ms: one `similar` call (embed the query + search + fetch rows), median of 50;
@@ -81,13 +83,10 @@ def measure(name: str, paths: list[str], encoder: SentenceTransformerEncoder) ->
 
 
 def main() -> None:
-    corpora = (
-        [("cli-args", sys.argv[1:])]
-        if sys.argv[1:]
-        else [("examples", [str(ROOT / "examples" / "corpus.jsonl")])]
-    )
-    if not sys.argv[1:] and MFA.exists():
-        corpora.append(("mfa", [str(MFA)]))
+    """``core.py [examples] [mfa] [PATH ...]``: named corpora or paths (default: both named)."""
+    named = {"examples": [str(ROOT / "examples" / "corpus.jsonl")], "mfa": [str(MFA)]}
+    args = sys.argv[1:] or [name for name in named if name != "mfa" or MFA.exists()]
+    corpora = [(a, named[a]) if a in named else (Path(a).name, [a]) for a in args]
     encoder = SentenceTransformerEncoder()
     t = time.perf_counter()
     encoder.load()
@@ -106,8 +105,13 @@ def main() -> None:
     for row in rows:
         print(" | ".join(str(row[k]) for k in keys))
     out = ROOT / "benchmarks" / "results" / "core.json"
+    saved = json.loads(out.read_text()) if out.exists() else {"results": []}
+    measured = {row["corpus"] for row in rows}
+    kept = [{**r} for r in saved["results"] if r["corpus"] not in measured]
+    for row in rows:
+        row["environment"] = env
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"environment": env, "results": rows}, indent=2) + "\n")
+    out.write_text(json.dumps({"results": kept + rows}, indent=2) + "\n")
     print(f"wrote {out}")
 
 

@@ -26,7 +26,7 @@ def main(store_dir: Path) -> None:
         query = "this year marks the 30th anniversary of diplomatic ties"
         print(f"\nparagraphs closest to {query!r}:")
         for match in store.similar(query, k=5):
-            print(f"  {match.score:.3f}  {match.outlet:<22} {match.date}  {match.text[:70]}…")
+            print(f"  {match.score:.3f}  {match.pid:<42} {match.outlet:<20} {match.text[:50]}…")
 
         # 3. Near-duplicate groups that span at least two outlets (reprints, light edits).
         result = simdedup.Deduplicator(cross_outlet=True).fit(store).result_

@@ -82,3 +82,10 @@ def test_encoder_with_wrong_shape_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="returned shape"):
         embed_missing(Broken(), "broken", {"h": "text"}, EmbeddingCache(None))
+
+
+def test_a_directory_that_is_not_a_model_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "modules.json").write_text("not json")
+    with pytest.raises(InputError, match="cannot load model"):
+        SentenceTransformerEncoder(tmp_path).load()
+    assert SentenceTransformerEncoder(tmp_path).name == str(tmp_path.resolve())

@@ -103,7 +103,8 @@ class SentenceTransformerEncoder:
         """Name shown to users and recorded in stores."""
         if self.model is None:
             return DEFAULT_MODEL
-        return str(self.model)
+        path = self.path
+        return str(path.resolve()) if path is not None else str(self.model)
 
     @property
     def fingerprint(self) -> str:
@@ -132,13 +133,16 @@ class SentenceTransformerEncoder:
             target = str(path) if path is not None else str(self.model)
             try:
                 self._model = SentenceTransformer(target, device=self.device, local_files_only=True)
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # any failure to load is the user's model, not a bug
                 if path is None:
                     raise InputError(
                         f"--model {self.model}: not a local path and not in the Hugging Face "
                         "cache; simdedup never downloads models, so fetch it first or pass a path"
                     ) from exc
-                raise InputError(f"--model {target}: cannot load model ({exc})") from exc
+                reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+                raise InputError(
+                    f"--model {target}: cannot load model ({type(exc).__name__}: {reason})"
+                ) from exc
         return self._model
 
     @property

@@ -47,7 +47,7 @@ from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index import KINDS, VectorIndex, choose_kind
 from simdedup.io import Record
 from simdedup.search import Match, find_similar
-from simdedup.segment import Segmenter
+from simdedup.segment import Paragraph, Segmenter
 
 __all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
 
@@ -381,7 +381,7 @@ class Store:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def _add_record(self, record: Record, segmenter: Segmenter, stats: AddStats) -> list[Any]:
+    def _add_record(self, record: Record, segmenter: Segmenter, stats: AddStats) -> list[Paragraph]:
         """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
         content = _content_hash(record)
         state = self.catalog.document_state(record.doc_id)
