@@ -183,3 +183,44 @@ def test_conflicting_figures_are_not_duplicates() -> None:
     assert [sorted(m.pid for m in g.members) for g in groups] == [["a:0", "c:0"]]
     unchecked = Deduplicator(threshold=0.8, check_numbers=False).fit(store).result_.groups
     assert unchecked[0].size == 3
+
+
+class RandomEncoder:
+    """Unrelated random vectors for different texts: only exact passes can group them."""
+
+    name = fingerprint = "random"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import zlib
+
+        return np.array(
+            [np.random.default_rng(zlib.crc32(t.encode())).standard_normal(64) for t in texts],
+            dtype=np.float32,
+        )
+
+
+def test_trimmed_copies_group_by_sentence_containment() -> None:
+    one = "The envoy met both delegations in Lorvik on Monday morning."
+    two = "Talks will resume next week at the council headquarters in Brannock."
+    three = "Neither side commented on the fishing quotas after the meeting ended."
+    store = store_of(
+        [
+            Record("wire", f"{one} {two} {three}", date="2024-01-01"),
+            Record("trimmed", f"{one} {two}", date="2024-01-02"),
+            Record(
+                "other",
+                f"{one} Something else entirely was said by a different official here.",
+                date="2024-01-03",
+            ),
+        ],
+        RandomEncoder(),
+    )
+    groups = Deduplicator(0.9).fit(store).result_.groups
+    assert [[m.pid for m in g.members] for g in groups] == [["wire:0", "trimmed:0"]]
+    assert groups[0].members[1].score < 0.5  # grouped by containment, not by cosine
+    assert Deduplicator(0.9, containment=None).fit(store).result_.groups == []
+    # "other" shares one sentence: half of itself, but under half of the wire paragraph
+    loose = Deduplicator(0.9, containment=0.4).fit(store).result_.groups
+    assert [[m.pid for m in g.members] for g in loose] == [["wire:0", "trimmed:0"]]
+    with pytest.raises(InputError, match="containment"):
+        Deduplicator(0.9, containment=1.5).fit(store)

@@ -212,6 +212,13 @@ class Catalog:
         by_row = dict(self._select_in(sql, rows))
         return [by_row[r] for r in rows]
 
+    def iter_row_texts(self) -> Iterator[tuple[int, str]]:
+        """``(row, text)`` of every index row that still has a paragraph, streamed."""
+        yield from self._db.execute(
+            "SELECT v.row, p.text FROM vectors v JOIN paragraphs p ON p.hash = v.hash "
+            "GROUP BY v.row ORDER BY v.row"
+        )
+
     def append_rows(self, hashes: Sequence[str]) -> None:
         """Give each new text hash the next index row."""
         first = self.scalar("SELECT COUNT(*) FROM vectors")

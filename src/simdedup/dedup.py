@@ -1,7 +1,9 @@
 """Near-duplicate paragraphs: exact pass, similarity pairs above a threshold, connected groups.
 
-1. Exact pass: paragraphs whose normalised text hashes alike share one index row (the store
-   embeds each distinct text once), so byte-identical reprints group at score 1.0 for free.
+1. Exact passes: paragraphs whose normalised text hashes alike share one index row (the store
+   embeds each distinct text once), so identical reprints group at score 1.0 for free; and a
+   paragraph whose sentences appear word for word in another (a copy with a sentence trimmed
+   or added) is that paragraph's duplicate (``containment``).
 2. Near pass: a range search of every row against the index finds the pairs of distinct texts
    with cosine >= ``threshold``; pairs that state conflicting figures are dropped.
 3. Groups are stars, not chains: taking paragraphs in ``keep`` order (earliest first, by
@@ -25,6 +27,7 @@ import numpy as np
 
 from simdedup.errors import InputError
 from simdedup.search import check_threshold
+from simdedup.segment import normalize_text, sentences, text_hash
 
 if TYPE_CHECKING:
     from simdedup.store import ParagraphTable, Store, StoredParagraph
@@ -35,6 +38,7 @@ DEFAULT_THRESHOLD = 0.9
 KEEP = ("earliest", "longest", "first")
 CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
 QUERY_BATCH = 4096  # rows per range-search call; bounds the memory of one call's results
+LONGER_SHARE = 0.5  # containment: shared sentences must also be half of the longer paragraph
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -135,6 +139,12 @@ class Deduplicator:
     keep:
         Which paragraph a group keeps: ``earliest`` (by date, undated last, then input order),
         ``longest``, or ``first`` (input order).
+    containment:
+        A paragraph whose sentences, for at least this share of its text, appear word for word
+        (after normalisation) in another paragraph, and make up at least half of that one, is
+        its duplicate whatever the cosine: a wire copy with a sentence trimmed or added scores
+        only 0.75-0.85. ``None`` turns this exact pass off. Costs one streamed pass over the
+        texts.
     check_numbers:
         Refuse pairs whose figures conflict (each states a number the other lacks): embeddings
         barely tell "2 million tonnes" from "3.5 million tonnes". Costs one regex per paragraph
@@ -156,8 +166,10 @@ class Deduplicator:
         cross_outlet: bool = False,
         keep: str = "earliest",
         check_numbers: bool = True,
+        containment: float | None = 0.8,
     ) -> None:
         self.threshold = threshold
+        self.containment = containment
         self.cross_outlet = cross_outlet
         self.keep = keep
         self.check_numbers = check_numbers
@@ -177,6 +189,9 @@ class Deduplicator:
         row_priority = np.full(len(live_rows), len(table), dtype=np.int64)
         np.minimum.at(row_priority, position, priority)
         src, dst = _pairs(store, live_rows, vectors, threshold)
+        if self.containment is not None:
+            more_src, more_dst = _contained(store, live_rows, self.containment)
+            src, dst = np.concatenate([src, more_src]), np.concatenate([dst, more_dst])
         if self.check_numbers:
             src, dst = _agreeing_numbers(store, live_rows, src, dst)
         indptr, neighbours = _adjacency(src, dst, len(live_rows))
@@ -256,6 +271,49 @@ def _pairs(
     if not sources:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(sources), np.concatenate(targets)
+
+
+def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(src, dst)`` positions of pairs where one paragraph's sentences cover at least
+    ``share`` of the other's text (by characters of normalised sentences)."""
+    if not 0.0 < share <= 1.0:
+        raise InputError(f"containment must be in (0, 1]; got {share}")
+    position = {int(r): i for i, r in enumerate(live_rows)}
+    first: dict[str, int] = {}
+    candidates: set[tuple[int, int]] = set()
+    for row, text in store.catalog.iter_row_texts():
+        for sentence in set(_sentence_hashes(text)):
+            seen = first.setdefault(sentence, row)
+            if seen != row:
+                candidates.add((seen, row))
+    if not candidates:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    involved = sorted({r for pair in candidates for r in pair})
+    parts = {
+        r: _sentence_hashes(t) for r, t in zip(involved, store.catalog.texts_of_rows(involved))
+    }
+    pairs = [(a, b) for a, b in candidates if _covers(parts[a], parts[b], share)]
+    src = np.array([position[a] for a, _ in pairs], dtype=np.int64)
+    dst = np.array([position[b] for _, b in pairs], dtype=np.int64)
+    return src, dst
+
+
+def _sentence_hashes(text: str) -> dict[str, int]:
+    """Normalised sentence hash -> its length, for sentences of 20+ characters."""
+    out = {}
+    for sentence in sentences(text):
+        norm = normalize_text(sentence)
+        if len(norm) >= 20:
+            out[text_hash(norm)] = len(norm)
+    return out
+
+
+def _covers(a: dict[str, int], b: dict[str, int], share: float) -> bool:
+    """Whether the sentences two paragraphs share make up ``share`` of the shorter one and at
+    least half of the longer one (a stock sentence inside a long answer is no copy of it)."""
+    common = sum(length for h, length in a.items() if h in b)
+    small, large = sorted((sum(a.values()), sum(b.values())))
+    return small > 0 and common >= share * small and common >= LONGER_SHARE * large
 
 
 def _agreeing_numbers(

@@ -89,6 +89,7 @@ _DATELINE = re.compile(
 )
 _BULLET = re.compile(r"[\s•·*▪►■◆●>\-–—]+(?=\S)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,11 @@ def _is_timestamp_line(line: str) -> bool:
         return False
     rest = _TIMESTAMP_TOKENS.sub(" ", line)
     return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (a light rule: end punctuation, then a capital)."""
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
 def normalize_text(text: str) -> str:
