@@ -274,8 +274,9 @@ def _pairs(
 
 
 def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
-    """``(src, dst)`` positions of pairs where one paragraph's sentences cover at least
-    ``share`` of the other's text (by characters of normalised sentences)."""
+    """``(src, dst)`` positions of pairs of paragraphs that share sentences word for word
+    (see :func:`_covers`). The first pass keeps only one row per sentence hash, and the
+    second re-splits just the candidate rows, so memory does not grow with the corpus text."""
     if not 0.0 < share <= 1.0:
         raise InputError(f"containment must be in (0, 1]; got {share}")
     position = {int(r): i for i, r in enumerate(live_rows)}
