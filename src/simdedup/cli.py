@@ -118,7 +118,7 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     """Build or update a persistent store from PATHs."""
     from simdedup.store import Store
 
-    existed = store_dir.exists() and any(store_dir.iterdir()) if store_dir.is_dir() else False
+    existed = store_dir.is_dir() and any(store_dir.iterdir())
     if store_dir.exists() and not store_dir.is_dir():
         raise InputError(f"--store {store_dir}: exists and is not a directory")
     encoder = _encoder(opts) if opts["model"] else None
@@ -126,16 +126,13 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     _tune_encoder(store, opts)
     try:
         stats, read = _add(store, paths, opts)
+        if stats.totals.get("paragraphs", 0) == 0:
+            raise InputError(_empty_message(paths, read, opts))
     except BaseException:
         store.close()
-        if not existed:
+        if not existed:  # a store this run created and could not fill is removed again
             shutil.rmtree(store_dir, ignore_errors=True)
         raise
-    if stats.totals.get("paragraphs", 0) == 0:
-        store.close()
-        if not existed:
-            shutil.rmtree(store_dir, ignore_errors=True)
-        raise InputError(_empty_message(paths, read, opts))
     store.close()
     if as_json:
         click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": _read_dict(read)}))
