@@ -238,6 +238,29 @@ class Catalog:
         self._db.execute("DELETE FROM vectors")
         self._db.executemany("INSERT INTO vectors VALUES (?, ?)", enumerate(hashes))
 
+    # -- talking-point ids --------------------------------------------------------------------
+
+    def talking_point_ids(self) -> dict[str, str]:
+        """Text hash -> talking-point id from the last run (empty if none was remembered)."""
+        try:
+            return dict(self._db.execute("SELECT hash, tp FROM talking_points").fetchall())
+        except sqlite3.OperationalError:  # no table: a store from before talking points
+            return {}
+
+    def set_talking_point_ids(self, ids: dict[str, str]) -> None:
+        """Replace the remembered talking-point ids in one transaction."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS talking_points "
+                    "(hash TEXT PRIMARY KEY, tp TEXT NOT NULL)"
+                )
+                self._db.execute("DELETE FROM talking_points")
+                self._db.executemany("INSERT INTO talking_points VALUES (?, ?)", ids.items())
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot save talking-point ids ({exc})") from None
+
     # -- reading ------------------------------------------------------------------------------
 
     def table(self) -> ParagraphTable:

@@ -1,0 +1,191 @@
+"""Clustering of paragraphs that make the same claim, from the index's sparse neighbour graph.
+
+1. Candidate graph: every distinct text's ``k`` nearest neighbours in the vector index, kept
+   when their cosine reaches ``threshold``. No dense N x N matrix is ever built.
+2. Details: a candidate pair whose texts state different figures (another anniversary, another
+   sum, another count) is marked as a conflict.
+3. Average linkage (UPGMA) on that graph: clusters merge, best first, while the mean score over
+   all their cross pairs stays at or above ``threshold``; a conflicting pair scores its cosine
+   minus ``penalty``. Unlike single-linkage components, a cluster must hang together as a
+   whole, so one stray edge cannot chain two claims into one.
+
+Measured on benchmarks/data (see benchmarks/README.md): Leiden (constant Potts model) on the
+same graph scored far lower on the sample corpus, because pairs missing from the sparse graph
+count as zero there; a conflict check on names (another country or forum) helped the
+adversarial development set but split real multi-sentence paragraphs, so it is not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simdedup.errors import InputError
+from simdedup.figures import figures, figures_conflict
+
+if TYPE_CHECKING:
+    from simdedup.index import VectorIndex
+
+QUERY_BATCH = 4096  # rows per k-NN search call
+DEFAULT_THRESHOLD = 0.56  # mean cosine a talking point keeps (benchmarks/README.md)
+
+
+class ClaimClusterer:
+    """Cluster unit vectors by the claim their texts make; ``fit`` sets ``labels_`` (one
+    cluster number per vector) and ``edges_`` (the candidate graph, ``src < dst``)."""
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        k: int = 20,
+        penalty: float = 1.0,
+        check_figures: bool = True,
+    ) -> None:
+        self.threshold = threshold
+        self.k = k
+        self.penalty = penalty
+        self.check_figures = check_figures
+
+    def fit(
+        self,
+        vectors: np.ndarray,
+        texts: Callable[[Sequence[int]], list[str]],
+        index: VectorIndex | None = None,
+        index_rows: np.ndarray | None = None,
+    ) -> ClaimClusterer:
+        """Cluster ``vectors``. ``texts(positions)`` returns the texts at those positions (for
+        the figure check). ``index``, whose row ``index_rows[i]`` holds ``vectors[i]``, is
+        searched for neighbours; without one, a flat index is built here."""
+        if not 0.0 < self.threshold < 1.0:
+            raise InputError(f"threshold must be between 0 and 1; got {self.threshold}")
+        if not isinstance(self.k, int) or self.k < 1:
+            raise InputError(f"k must be an integer >= 1; got {self.k!r}")
+        src, dst, sim = self.graph(vectors, index, index_rows)
+        conflict = np.zeros(len(src), dtype=np.float32)
+        if self.check_figures and len(src):
+            conflict = _figure_conflicts(src, dst, texts)
+        self.edges_ = (src, dst, sim)
+        self.labels_ = average_linkage(vectors, src, dst, conflict, self.threshold, self.penalty)
+        return self
+
+    def graph(
+        self,
+        vectors: np.ndarray,
+        index: VectorIndex | None = None,
+        index_rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate edges ``(src, dst, cosine)``, one per pair with ``src < dst``: the ``k``
+        nearest neighbours of each vector with cosine >= ``threshold`` (two clusters whose
+        mean cross-pair cosine reaches the threshold have at least one such pair)."""
+        n = len(vectors)
+        if index is None or index_rows is None:
+            from simdedup.index import VectorIndex
+
+            index = VectorIndex("flat").build(vectors)
+            index_rows = np.arange(n)
+        if n == 0 or index.ntotal == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        lookup = np.full(max(int(index_rows.max()) + 1, index.ntotal), -1, dtype=np.int64)
+        lookup[index_rows] = np.arange(n)
+        k = min(self.k + 1, index.ntotal)
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for start in range(0, n, QUERY_BATCH):
+            scores, found = index.search(vectors[start : start + QUERY_BATCH], k)
+            src = np.repeat(np.arange(start, start + len(found)), found.shape[1])
+            found, scores = found.reshape(-1), scores.reshape(-1)
+            dst = np.where(found >= 0, lookup[np.clip(found, 0, None)], -1)
+            keep = (dst >= 0) & (dst != src) & (scores >= self.threshold)
+            parts.append((src[keep], dst[keep], scores[keep]))
+        src = np.concatenate([p[0] for p in parts])
+        dst = np.concatenate([p[1] for p in parts])
+        sim = np.concatenate([p[2] for p in parts]).astype(np.float32)
+        low, high = np.minimum(src, dst), np.maximum(src, dst)
+        _, first = np.unique(low * n + high, return_index=True)
+        return low[first], high[first], sim[first]
+
+
+def _figure_conflicts(
+    src: np.ndarray, dst: np.ndarray, texts: Callable[[Sequence[int]], list[str]]
+) -> np.ndarray:
+    """1.0 on each edge whose two texts state different figures, else 0.0."""
+    involved = np.unique(np.concatenate([src, dst]))
+    position = np.full(int(involved.max()) + 1, -1, dtype=np.int64)
+    position[involved] = np.arange(len(involved))
+    found = [figures(t) for t in texts([int(i) for i in involved])]
+    return np.array(
+        [figures_conflict(found[a], found[b]) for a, b in zip(position[src], position[dst])],
+        dtype=np.float32,
+    )
+
+
+def average_linkage(
+    vectors: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    conflict: np.ndarray,
+    threshold: float,
+    penalty: float,
+) -> np.ndarray:
+    """Average linkage (UPGMA) restricted to the candidate graph, exact and sparse.
+
+    For unit vectors the mean cosine over all pairs across clusters ``A`` and ``B`` is
+    ``sum(A) . sum(B) / (|A| |B|)``, so each cluster keeps only its sum vector. Clusters joined
+    by a candidate edge merge, best first, while their mean pairwise score stays at or above
+    ``threshold``; the score is the mean cosine minus ``penalty`` times the share of cross
+    pairs in conflict (known on candidate edges). Returns one label per vector."""
+    import heapq
+
+    n = len(vectors)
+    sums = vectors.astype(np.float64, copy=True)
+    size = np.ones(n, dtype=np.int64)
+    parent = np.arange(n)
+    links: list[dict[int, float]] = [{} for _ in range(n)]
+    for a, b, c in zip(src.tolist(), dst.tolist(), conflict.tolist()):
+        links[a][b] = links[a].get(b, 0.0) + c
+        links[b][a] = links[b].get(a, 0.0) + c
+    version = np.zeros(n, dtype=np.int64)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(a: int, others: list[int]) -> None:
+        if not others:
+            return
+        idx = np.asarray(others)
+        conflicts = np.array([links[a][o] for o in others])
+        pairs = size[a] * size[idx]
+        scores = (sums[idx] @ sums[a] - penalty * conflicts) / pairs
+        for o, score in zip(others, scores.tolist()):
+            if score >= threshold:
+                heapq.heappush(heap, (-score, a, o, int(version[a]), int(version[o])))
+
+    for a in range(n):
+        push(a, [b for b in links[a] if b > a])
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
+            continue
+        if size[a] < size[b]:
+            a, b = b, a
+        parent[b] = a
+        sums[a] += sums[b]
+        size[a] += size[b]
+        version[a] += 1
+        del links[a][b]
+        for other, c in links[b].items():
+            if other == a:
+                continue
+            links[a][other] = links[a].get(other, 0.0) + c
+            theirs = links[other]
+            theirs[a] = theirs.get(a, 0.0) + theirs.pop(b)
+        links[b] = {}
+        push(a, list(links[a]))
+    roots = parent.copy()
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        roots[i] = r
+    return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)
