@@ -8,6 +8,7 @@ Encode news paragraphs, find near-duplicates across outlets with a FAISS index, 
 >>> store.add(simdedup.read_records(["examples/articles"]))          # doctest: +SKIP
 >>> store.similar("marks the 30th anniversary of diplomatic ties", k=5)  # doctest: +SKIP
 >>> simdedup.Deduplicator(threshold=0.9).fit(store).result_          # doctest: +SKIP
+>>> simdedup.TalkingPointFinder(min_outlets=2).fit(store).result_     # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from simdedup.io import Record, read_records
 from simdedup.search import Match
 from simdedup.segment import Paragraph, Segmenter
 from simdedup.store import Store
+from simdedup.talking_points import TalkingPoint, TalkingPointFinder, TalkingPointsResult
 
 try:
     __version__ = version("simdedup")
@@ -41,6 +43,9 @@ __all__ = [
     "SimdedupError",
     "Store",
     "StoreError",
+    "TalkingPoint",
+    "TalkingPointFinder",
+    "TalkingPointsResult",
     "__version__",
     "read_records",
 ]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from simdedup.index import VectorIndex
 
 QUERY_BATCH = 4096  # rows per k-NN search call
-DEFAULT_THRESHOLD = 0.56  # mean cosine a talking point keeps (benchmarks/README.md)
+DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps (benchmarks/README.md)
 
 
 class ClaimClusterer:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from simdedup.embed import SentenceTransformerEncoder
     from simdedup.io import ReadStats
     from simdedup.store import AddStats, Store
+    from simdedup.talking_points import TalkingPointsResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 KINDS = ("auto", "flat", "hnsw", "ivf")
@@ -286,6 +287,132 @@ def dedup_command(
         click.echo(dedup_listing(result))
 
 
+def _talking_point_options(func: F) -> F:
+    """Options shared by ``talking-points`` and ``report``."""
+    options = [
+        click.argument("paths", nargs=-1),
+        click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(path_type=Path),
+            help="Use this store (instead of indexing PATHs in memory).",
+        ),
+        click.option(
+            "--threshold",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            default=None,
+            help="Mean cosine a talking point must keep  [default: 0.62]",
+        ),
+        click.option(
+            "--min-size", type=click.IntRange(min=2), default=2, show_default=True,
+            help="Fewest paragraphs in a talking point.",
+        ),
+        click.option(
+            "--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
+            help="Fewest distinct outlets in a talking point.",
+        ),
+        click.option("--since", default=None, help="Only paragraphs dated on or after this."),
+        click.option("--until", default=None, help="Only paragraphs dated on or before this."),
+        click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable)."),
+        click.option(
+            "--period", type=click.Choice(["auto", "week", "month"]), default="auto",
+            show_default=True, help="Timeline bins (auto: weeks for up to half a year).",
+        ),
+        click.option(
+            "--ignore-numbers", is_flag=True,
+            help="Let paragraphs that state different figures share a talking point.",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _find_talking_points(
+    store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]
+) -> TalkingPointsResult:
+    from simdedup.claims import DEFAULT_THRESHOLD
+    from simdedup.search import check_date
+    from simdedup.talking_points import TalkingPointFinder
+
+    since = check_date(opts.pop("since"), "--since")
+    until = check_date(opts.pop("until"), "--until")
+    threshold = opts.pop("threshold")
+    finder = TalkingPointFinder(
+        DEFAULT_THRESHOLD if threshold is None else threshold,
+        min_size=opts.pop("min_size"),
+        min_outlets=opts.pop("min_outlets"),
+        since=since,
+        until=until,
+        outlets=list(opts.pop("outlets")) or None,
+        period=opts.pop("period"),
+        check_figures=not opts.pop("ignore_numbers"),
+    )
+    with _corpus(store_dir, paths, opts) as store:
+        return finder.fit(store).result_
+
+
+@main.command("talking-points")
+@_talking_point_options
+@_input_options
+@_model_options
+@_format_options
+@_handle_errors
+def talking_points_command(
+    paths: tuple[str, ...], store_dir: Path | None, as_json: bool, as_csv: bool, **opts: Any
+) -> None:
+    """Group paragraphs that make the same claim across outlets, biggest first."""
+    from simdedup.output import talking_points_table
+
+    _check_format(as_json, as_csv)
+    result = _find_talking_points(store_dir, paths, opts)
+    if as_json:
+        click.echo(result.to_json())
+    elif as_csv:
+        click.echo(result.to_csv(), nl=False)
+    elif result.talking_points:
+        click.echo(talking_points_table(result))
+    else:
+        click.echo("no talking points found (try a lower --threshold or --min-size)", err=True)
+
+
+@main.command("report")
+@_talking_point_options
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), required=True,
+    help="Write the HTML report to this file.",
+)  # fmt: skip
+@click.option("--title", default="simdedup report", show_default=True, help="Report title.")
+@click.option(
+    "--max-members", type=click.IntRange(min=1), default=200, show_default=True,
+    help="Most member paragraphs shown per talking point.",
+)  # fmt: skip
+@_input_options
+@_model_options
+@_handle_errors
+def report_command(
+    paths: tuple[str, ...],
+    store_dir: Path | None,
+    output: Path,
+    title: str,
+    max_members: int,
+    **opts: Any,
+) -> None:
+    """Write a self-contained HTML report of the talking points (works offline)."""
+    from simdedup.report import render_report
+
+    if output.is_dir():
+        raise InputError(f"--output {output}: is a directory")
+    result = _find_talking_points(store_dir, paths, opts)
+    html = render_report(result.to_dict(), title=title, max_members=max_members)
+    _write_atomic(output, html)
+    click.echo(
+        f"wrote {output}: {len(result.talking_points)} talking points, "
+        f"{result.corpus['paragraphs']} paragraphs",
+        err=True,
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -438,3 +565,14 @@ def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"--output {path}: cannot write ({exc.strerror})") from None

@@ -4,18 +4,20 @@ Class-based TF-IDF (c-TF-IDF, as in BERTopic): each cluster is one class, and th
 corpus (a sample of the unclustered paragraphs) is one more. A term's weight in a class is the
 share of the class's paragraphs that contain it, times ``log(1 + A / f)``, where ``f`` is the
 term's paragraph count over all classes and ``A`` the mean number of paragraphs per class.
-Counting paragraphs rather than words favours the terms most members share, which is what a
-label of a recurring claim should show.
+The share is squared, and paragraphs are counted rather than words: a label should show what
+most members say, not a phrase of the two wire copies in a cluster. Bigrams are real phrases
+(two adjacent words, neither a stop word), not words left side by side by stop-word removal.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 # Words of two letters or more, and ordinals written in digits ("30th", "75th").
-TOKEN_PATTERN = r"(?u)\b(?:[^\W\d_][\w'’-]*[^\W_]|\d+(?:st|nd|rd|th))\b"
+_TOKEN = re.compile(r"\b(?:[^\W\d_][\w'’-]*[^\W_]|\d+(?:st|nd|rd|th))\b")
 # Words that say who spoke or when, not what was said.
 REPORTING = frozenset(
     [
@@ -64,10 +66,16 @@ def cluster_keywords(
         return []
     texts = [t for cluster in clusters for t in cluster] + list(background)
     owner = np.repeat(np.arange(len(clusters) + 1), [*(len(c) for c in clusters), len(background)])
-    stop = sorted(ENGLISH_STOP_WORDS | REPORTING)
-    vectorizer = CountVectorizer(
-        binary=True, ngram_range=(1, 2), stop_words=stop, token_pattern=TOKEN_PATTERN
-    )
+    stop = ENGLISH_STOP_WORDS | REPORTING
+
+    def analyze(text: str) -> list[str]:
+        words = _TOKEN.findall(text.lower())
+        keep = [w not in stop for w in words]
+        out = [w for w, k in zip(words, keep) if k]
+        out += [f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb]
+        return out
+
+    vectorizer = CountVectorizer(binary=True, analyzer=analyze)
     try:
         counts = vectorizer.fit_transform(texts)
     except ValueError:  # nothing but stop words
@@ -77,21 +85,25 @@ def cluster_keywords(
     classes = csr_matrix(
         (np.ones(len(texts)), (owner, np.arange(len(texts)))), shape=(len(clusters) + 1, len(texts))
     )
-    per_class = np.asarray((classes @ counts).todense(), dtype=np.float64)
+    per_class = (classes @ counts).tocsr()  # sparse: clusters x vocabulary can be large
     sizes = np.bincount(owner, minlength=len(clusters) + 1).astype(np.float64)
-    total = per_class.sum(axis=0)
+    total = np.asarray(per_class.sum(axis=0)).reshape(-1)
     idf = np.log1p(sizes.mean() / np.maximum(total, 1.0))
-    weight = per_class[:-1] / np.maximum(sizes[:-1, None], 1.0) * idf
     terms = vectorizer.get_feature_names_out()
-    return [_pick(terms, row, per_class[c], top) for c, row in enumerate(weight)]
+    out = []
+    for c in range(len(clusters)):
+        row = per_class.getrow(c)
+        weight = (row.data / max(sizes[c], 1.0)) ** 2 * idf[row.indices]
+        out.append(_pick(terms[row.indices], weight, top))
+    return out
 
 
-def _pick(terms: np.ndarray, weight: np.ndarray, present: np.ndarray, top: int) -> list[str]:
+def _pick(terms: np.ndarray, weight: np.ndarray, top: int) -> list[str]:
     """Best terms first, skipping a term that overlaps one already chosen ("diplomatic" after
     "diplomatic ties")."""
     chosen: list[str] = []
     for i in np.argsort(-weight, kind="stable"):
-        if len(chosen) == top or weight[i] <= 0 or present[i] == 0:
+        if len(chosen) == top or weight[i] <= 0:
             break
         term = str(terms[i])
         words = set(term.split())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simdedup.dedup import DedupResult
     from simdedup.search import Match
+    from simdedup.talking_points import TalkingPointsResult
 
 _SPACE = re.compile(r"\s+")
 
@@ -115,3 +116,21 @@ def dedup_summary(result: DedupResult) -> str:
         f"{result.duplicates} duplicates ({100 * result.duplicate_ratio:.1f} %) "
         f"at threshold {result.threshold:g} [{result.model}]"
     )
+
+
+def talking_points_table(result: TalkingPointsResult) -> str:
+    """One line per talking point: id, size, outlets, first seen, label and representative."""
+    headers = ("id", "size", "outlets", "first seen", "first outlet", "label: representative")
+    rows = []
+    for tp in result.talking_points:
+        text = next(m.text for m in tp.members if m.pid == tp.representative)
+        rows.append(
+            (tp.id, str(tp.size), str(tp.n_outlets), tp.first_seen.date or "-",
+             tp.first_seen.outlet or "-", f"[{tp.label}] {text}")
+        )  # fmt: skip
+    clustered = sum(tp.size for tp in result.talking_points)
+    footer = (
+        f"\n{len(result.talking_points)} talking points, {clustered} paragraphs; "
+        f"{result.unclustered} paragraphs in none (threshold {result.threshold:g})"
+    )
+    return table(headers, rows, terminal_width()) + footer

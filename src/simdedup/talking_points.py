@@ -204,7 +204,10 @@ class TalkingPointFinder:
         for tp_id, members in zip(ids, clusters):
             members = members[in_scope[members]]
             codes = table.outlet_codes[members]
-            if len(members) < self.min_size or len(set(codes[codes >= 0])) < self.min_outlets:
+            n_outlets = len(set(codes[codes >= 0].tolist()))
+            if len(members) < self.min_size or (
+                self.min_outlets > 1 and n_outlets < self.min_outlets
+            ):
                 continue
             kept.append((tp_id, members))
         self.labels_ = np.full(len(table), -1, dtype=np.int64)

@@ -1,0 +1,347 @@
+"""Talking points: figures, sparse average linkage, keywords, the finder end to end, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, HashingEncoder
+from simdedup import Record, Store, TalkingPointFinder
+from simdedup.claims import ClaimClusterer, average_linkage
+from simdedup.errors import InputError
+from simdedup.figures import figures, figures_conflict
+from simdedup.keywords import cluster_keywords
+
+# A fictional news week: three claims told by several outlets in their own words, a wire copy,
+# and statements that share the words but not the claim.
+ANNIV = [
+    ("v1", "VNA", "2024-03-04",
+     "This year marks the 30th anniversary of diplomatic relations between Valdoria and "
+     "Norvania, the foreign minister said at a reception in Ardenholm."),
+    ("n1", "Northwind", "2024-03-06",
+     "Valdoria and Norvania celebrate the 30th anniversary of their diplomatic relations this "
+     "year, officials in both capitals said."),
+    ("m1", "Meridian", "2024-03-20",
+     "The two countries are marking thirty years of diplomatic relations, the Norvanian "
+     "ambassador to Valdoria said on Tuesday."),
+    ("v2", "VNA", "2024-04-02",
+     "Valdoria and Norvania established diplomatic relations thirty years ago this year and "
+     "will mark the 30th anniversary with a cultural festival."),
+]
+COPY = ("h1", "Harbor", "2024-03-05",
+        "This year marks the 30th anniversary of diplomatic relations between Valdoria and "
+        "Norvania, the foreign minister said at a reception in Ardenholm, the agency reported.")
+OTHER_FIGURE = ("e1", "Estmark Tribune", "2024-03-07",
+                "This year marks the 50th anniversary of diplomatic relations between Valdoria "
+                "and Estmark, the foreign minister said at a reception in Lenhaven.")
+CEASEFIRE = [
+    ("v3", "VNA", "2024-03-10",
+     "Valdoria calls for an immediate ceasefire in the Sorrel Strait and urges all parties to "
+     "return to political negotiations."),
+    ("n2", "Northwind", "2024-03-12",
+     "Valdoria urged an immediate ceasefire in the Sorrel Strait and said the parties should "
+     "go back to political talks."),
+    ("g1", "Ledger", "2024-03-15",
+     "An immediate ceasefire in the Sorrel Strait and a return to political negotiations are "
+     "urgently needed, the Valdorian foreign ministry said."),
+]
+UNRELATED = [
+    ("w1", "Ledger", "2024-03-08",
+     "Heavy rain flooded the market district of Lenhaven and closed three schools overnight."),
+    ("s1", "Meridian", "2024-03-09",
+     "The national football team won the regional cup after a penalty shoot-out in the final."),
+]  # fmt: skip
+LATER = [
+    ("g2", "Ledger", "2024-04-20",
+     "Valdoria and Norvania are celebrating the 30th anniversary of diplomatic relations, "
+     "with events planned in both capitals, the ministry said."),
+    ("x0", "Eastbridge", "2024-02-27",
+     "Valdoria and Norvania will mark the 30th anniversary of diplomatic relations this year, "
+     "the Norvanian foreign ministry announced."),
+]  # fmt: skip
+
+
+def records(rows: list[tuple[str, str, str, str]]) -> list[Record]:
+    return [Record(doc, text, outlet=outlet, date=day) for doc, outlet, day, text in rows]
+
+
+CORPUS = records([*ANNIV, COPY, OTHER_FIGURE, *CEASEFIRE, *UNRELATED])
+
+
+def by_pid(result: object) -> dict[str, str]:
+    return {m.pid: tp.id for tp in result.talking_points for m in tp.members}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def found(real_encoder: object) -> TalkingPointFinder:
+    store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    store.add(CORPUS)
+    return TalkingPointFinder().fit(store)
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+def test_figures_read_digits_words_ordinals_and_decades() -> None:
+    assert figures("the 30th anniversary") == {30.0}
+    assert figures("thirty years") == {30.0}
+    assert figures("three decades of ties") == {30.0}
+    assert figures("half a century") == {50.0}
+    assert figures("twenty-five ships and 2,500 tonnes") == {25.0, 2500.0}
+    assert figures("one of the first visits") == frozenset()
+
+
+def test_calendar_years_are_not_figures() -> None:
+    assert figures("ties formalised in 1994 and renewed in 2024") == frozenset()
+
+
+def test_figures_conflict_only_when_both_state_disjoint_figures() -> None:
+    assert figures_conflict(figures("the 30th anniversary"), figures("the 50th anniversary"))
+    assert not figures_conflict(figures("the 30th anniversary"), figures("thirty years"))
+    assert not figures_conflict(figures("the 30th anniversary"), figures("an anniversary"))
+
+
+# -- sparse average linkage ------------------------------------------------------------------
+
+
+def unit(rows: list[list[float]]) -> np.ndarray:
+    x = np.array(rows, dtype=np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_average_linkage_does_not_chain_through_a_bridge() -> None:
+    # a - bridge - b: each neighbour pair is close, but a and b are not.
+    vectors = unit([[1, 0], [0.8, 0.6], [0.6, 0.8], [0, 1]])
+    src, dst, sim = ClaimClusterer(0.7, k=3).graph(vectors)
+    assert len(src) == len(set(zip(src.tolist(), dst.tolist())))
+    assert (src < dst).all() and (sim >= 0.7).all()
+    labels = average_linkage(vectors, src, dst, np.zeros(len(src)), 0.7, 1.0)
+    # every member of a cluster is within reach on average: no cluster spans both ends
+    assert labels[0] != labels[3]
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        if len(members) > 1:
+            block = vectors[members] @ vectors[members].T
+            mean = (block.sum() - len(members)) / (len(members) * (len(members) - 1))
+            assert mean >= 0.7
+
+
+def test_average_linkage_matches_dense_mean_and_penalises_conflicts() -> None:
+    rng = np.random.default_rng(1)
+    centre = rng.normal(size=16)
+    vectors = unit([list(centre + 0.3 * rng.normal(size=16)) for _ in range(5)])
+    src, dst, _ = ClaimClusterer(0.5, k=4).graph(vectors)
+    together = average_linkage(vectors, src, dst, np.zeros(len(src)), 0.5, 1.0)
+    assert len(set(together.tolist())) == 1
+    conflicts = np.array([1.0 if 0 in (a, b) else 0.0 for a, b in zip(src, dst)])
+    apart = average_linkage(vectors, src, dst, conflicts, 0.5, 1.0)
+    assert (apart[1:] == apart[1]).all() and apart[0] != apart[1]
+
+
+def test_clusterer_checks_its_settings() -> None:
+    vectors = unit([[1, 0], [0, 1]])
+    with pytest.raises(InputError, match="threshold"):
+        ClaimClusterer(1.5).fit(vectors, lambda p: ["", ""])
+    with pytest.raises(InputError, match="k must"):
+        ClaimClusterer(k=0).fit(vectors, lambda p: ["", ""])
+
+
+# -- keywords --------------------------------------------------------------------------------
+
+
+def test_keywords_are_distinctive_and_bigrams_are_real_phrases() -> None:
+    clusters = [
+        ["the grain corridor must stay open", "keep the grain corridor open for food security",
+         "the grain corridor stays open"],
+        ["an immediate ceasefire in the strait", "a ceasefire now in the strait, she said"],
+    ]  # fmt: skip
+    background = ["the strait was calm", "open markets and food prices", "she said no more"]
+    words = cluster_keywords(clusters, background, top=3)
+    assert words[0][0] in ("grain corridor", "grain", "corridor")
+    assert "ceasefire" in words[1]
+    assert not any(w in ("said", "she said") for ws in words for w in ws)
+    assert "corridor open" not in words[0]  # "corridor must stay open" is no phrase "corridor open"
+
+
+# -- the finder, real model ------------------------------------------------------------------
+
+
+def test_paraphrases_group_and_a_different_figure_stays_apart(found: TalkingPointFinder) -> None:
+    tp_of = by_pid(found.result_)
+    anniv = {tp_of.get(f"{doc}:0") for doc, *_ in [*ANNIV, COPY]}
+    assert len(anniv) == 1 and None not in anniv
+    ceasefire = {tp_of.get(f"{doc}:0") for doc, *_ in CEASEFIRE}
+    assert len(ceasefire) == 1 and None not in ceasefire and ceasefire != anniv
+    assert "e1:0" not in tp_of  # 50th anniversary, Estmark: another claim
+    assert "w1:0" not in tp_of and "s1:0" not in tp_of
+
+
+def test_every_paragraph_is_in_at_most_one_talking_point(found: TalkingPointFinder) -> None:
+    result = found.result_
+    pids = [m.pid for tp in result.talking_points for m in tp.members]
+    assert len(pids) == len(set(pids))
+    assert len(pids) + result.unclustered == len(CORPUS)
+    assert (found.labels_ >= 0).sum() == len(pids)
+    assert [tp.size for tp in result.talking_points] == sorted(
+        (tp.size for tp in result.talking_points), reverse=True
+    )
+
+
+def test_provenance_first_seen_outlet_order_and_copies(found: TalkingPointFinder) -> None:
+    tp = next(t for t in found.result_.talking_points if "v1:0" in {m.pid for m in t.members})
+    assert tp.first_seen.pid == "v1:0" and tp.first_seen.date == "2024-03-04"
+    assert tp.last_seen.date == "2024-04-02"
+    assert tp.outlet_order == ["VNA", "Harbor", "Northwind", "Meridian"]
+    assert tp.outlets == {"VNA": 2, "Harbor": 1, "Northwind": 1, "Meridian": 1}
+    copies = {m.pid: m.copies for m in tp.members}
+    assert copies["h1:0"] == "v1:0"  # the wire copy of the day before
+    assert copies["v1:0"] is None and copies["m1:0"] is None  # reworded, not copied
+    dates = [m.date for m in tp.members]
+    assert dates == sorted(dates)
+    assert sum(p["count"] for p in tp.timeline) == tp.size
+    assert found.result_.timeline_unit == "week"
+    rep = next(m for m in tp.members if m.pid == tp.representative)
+    assert rep.score == pytest.approx(1.0, abs=1e-3)
+    assert all(m.score <= rep.score + 1e-6 for m in tp.members)
+    assert "anniversary" in " ".join(tp.keywords)
+
+
+def test_json_and_csv_follow_the_documented_shape(found: TalkingPointFinder) -> None:
+    data = json.loads(found.result_.to_json())
+    assert set(data) >= {"talking_points", "unclustered"}
+    tp = data["talking_points"][0]
+    assert set(tp) >= {
+        "id", "label", "keywords", "representative", "size", "outlets", "first_seen",
+        "last_seen", "members", "timeline", "outlet_order", "n_outlets",
+    }  # fmt: skip
+    assert set(tp["first_seen"]) == {"date", "outlet", "pid"}
+    assert set(tp["members"][0]) >= {"pid", "doc_id", "para", "outlet", "date", "score", "text"}
+    rows = list(csv.DictReader(io.StringIO(found.result_.to_csv())))
+    assert len(rows) == sum(t["size"] for t in data["talking_points"])
+    assert {r["talking_point"] for r in rows} == {t["id"] for t in data["talking_points"]}
+
+
+def test_filters_pick_members_and_keep_ids(real_encoder: object) -> None:
+    store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    store.add(CORPUS)
+    everything = by_pid(TalkingPointFinder(remember=False).fit(store).result_)
+    march = TalkingPointFinder(since="2024-03-01", until="2024-03-31").fit(store).result_
+    assert all("2024-03-01" <= m.date <= "2024-03-31" for t in march.talking_points for m in t.members)  # type: ignore[operator]
+    assert all(everything[pid] == tp for pid, tp in by_pid(march).items())
+    vna = TalkingPointFinder(outlets=["VNA", "Northwind"]).fit(store).result_
+    assert {m.outlet for t in vna.talking_points for m in t.members} <= {"VNA", "Northwind"}
+    wide = TalkingPointFinder(min_outlets=4).fit(store).result_
+    assert wide.talking_points and all(t.n_outlets >= 4 for t in wide.talking_points)
+    big = TalkingPointFinder(min_size=5).fit(store).result_
+    assert all(t.size >= 5 for t in big.talking_points)
+    assert len(big.talking_points) < len(TalkingPointFinder().fit(store).result_.talking_points)
+
+
+def test_bad_settings_name_the_option(real_encoder: object) -> None:
+    store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    store.add(CORPUS[:3])
+    for kwargs, name in [
+        ({"min_size": 1}, "--min-size"),
+        ({"min_outlets": 0}, "--min-outlets"),
+        ({"since": "last spring"}, "--since"),
+        ({"period": "day"}, "--period"),
+        ({"threshold": 1.2}, "--threshold"),
+    ]:
+        with pytest.raises(InputError, match=name):
+            TalkingPointFinder(**kwargs).fit(store)  # type: ignore[arg-type]
+
+
+def test_ids_are_stable_across_runs_and_incremental_adds(
+    real_encoder: object, tmp_path: Path
+) -> None:
+    first = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    first.add(CORPUS)
+    second = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    second.add(list(reversed(CORPUS)))
+    assert by_pid(TalkingPointFinder().fit(first).result_) == by_pid(
+        TalkingPointFinder().fit(second).result_
+    )
+    store = Store.create(tmp_path / "s.store", encoder=real_encoder)  # type: ignore[arg-type]
+    store.add(CORPUS)
+    before = by_pid(TalkingPointFinder().fit(store).result_)
+    store.close()
+    store = Store.open(tmp_path / "s.store", encoder=real_encoder)  # type: ignore[arg-type]
+    store.add(records(LATER))  # one later member and one earlier than all the others
+    after = by_pid(TalkingPointFinder().fit(store).result_)
+    assert all(after[pid] == tp for pid, tp in before.items())
+    assert after["x0:0"] == after["v1:0"] and after["g2:0"] == after["v1:0"]
+    store.close()
+
+
+def test_fake_encoder_path_and_empty_store(tmp_path: Path) -> None:
+    store = Store.memory(encoder=HashingEncoder(), cache=None)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="no paragraphs"):
+        TalkingPointFinder().fit(store)
+    store.add(records([*CEASEFIRE, *UNRELATED]))
+    result = TalkingPointFinder(0.5).fit(store).result_
+    assert result.corpus["paragraphs"] == 5
+
+
+# -- CLI -------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "simdedup", *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_cli_talking_points_json_on_the_sample_corpus() -> None:
+    done = run("talking-points", str(EXAMPLES / "corpus.jsonl"), "--min-outlets", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["talking_points"] and all(t["n_outlets"] >= 3 for t in data["talking_points"])
+    expected = json.loads((EXAMPLES / "expected.json").read_text())
+    tp_of = {m["pid"]: t["id"] for t in data["talking_points"] for m in t["members"]}
+    # the planted anniversary and chairmanship lines each come out mostly in one talking point
+    for planted in expected["talking_points"][:2]:
+        ids = [tp_of.get(f"{doc}:{para}") for doc, para in planted["members"]]
+        top = max(set(ids) - {None}, key=ids.count)
+        assert ids.count(top) >= len(ids) // 2
+
+
+def test_cli_table_csv_and_errors(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"id": d, "outlet": o, "date": day, "text": t})
+            for d, o, day, t in [*ANNIV, COPY, *CEASEFIRE]
+        )
+    )
+    table = run("talking-points", str(corpus), "-q")
+    assert table.returncode == 0, table.stderr
+    assert "2 talking points, 8 paragraphs" in table.stdout
+    assert "anniversary" in table.stdout and "ceasefire" in table.stdout
+    as_csv = run("talking-points", str(corpus), "--csv", "-q")
+    assert as_csv.stdout.startswith("talking_point,label,pid")
+    bad = run("talking-points", str(corpus), "--since", "someday")
+    assert bad.returncode != 0 and "--since" in bad.stderr and "Traceback" not in bad.stderr
+    small = run("talking-points", str(corpus), "--min-size", "1")
+    assert small.returncode != 0 and "--min-size" in small.stderr
+    both = run("talking-points", str(corpus), "--json", "--csv")
+    assert both.returncode != 0 and "exclusive" in both.stderr
+
+
+def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    done = run("report", str(EXAMPLES / "corpus.jsonl"), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") or html.lower().startswith("<!doctype html>")
+    assert "Valdoria" in html and "http://" not in html and "https://" not in html
+    into_dir = run("report", str(EXAMPLES / "corpus.jsonl"), "-o", str(tmp_path), "-q")
+    assert into_dir.returncode != 0 and "is a directory" in into_dir.stderr
