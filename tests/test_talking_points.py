@@ -23,35 +23,71 @@ from simdedup.keywords import cluster_keywords
 # A fictional news week: three claims told by several outlets in their own words, a wire copy,
 # and statements that share the words but not the claim.
 ANNIV = [
-    ("v1", "VNA", "2024-03-04",
-     "This year marks the 30th anniversary of diplomatic relations between Valdoria and "
-     "Norvania, the foreign minister said at a reception in Ardenholm."),
-    ("n1", "Northwind", "2024-03-06",
-     "Valdoria and Norvania celebrate the 30th anniversary of their diplomatic relations this "
-     "year, officials in both capitals said."),
-    ("m1", "Meridian", "2024-03-20",
-     "The two countries are marking thirty years of diplomatic relations, the Norvanian "
-     "ambassador to Valdoria said on Tuesday."),
-    ("v2", "VNA", "2024-04-02",
-     "Valdoria and Norvania established diplomatic relations thirty years ago this year and "
-     "will mark the 30th anniversary with a cultural festival."),
-]
-COPY = ("h1", "Harbor", "2024-03-05",
+    (
+        "v1",
+        "VNA",
+        "2024-03-04",
         "This year marks the 30th anniversary of diplomatic relations between Valdoria and "
-        "Norvania, the foreign minister said at a reception in Ardenholm, the agency reported.")
-OTHER_FIGURE = ("e1", "Estmark Tribune", "2024-03-07",
-                "This year marks the 50th anniversary of diplomatic relations between Valdoria "
-                "and Estmark, the foreign minister said at a reception in Lenhaven.")
+        "Norvania, the foreign minister said at a reception in Ardenholm.",
+    ),
+    (
+        "n1",
+        "Northwind",
+        "2024-03-06",
+        "Valdoria and Norvania celebrate the 30th anniversary of their diplomatic relations this "
+        "year, officials in both capitals said.",
+    ),
+    (
+        "m1",
+        "Meridian",
+        "2024-03-20",
+        "The two countries are marking thirty years of diplomatic relations, the Norvanian "
+        "ambassador to Valdoria said on Tuesday.",
+    ),
+    (
+        "v2",
+        "VNA",
+        "2024-04-02",
+        "Valdoria and Norvania established diplomatic relations thirty years ago this year and "
+        "will mark the 30th anniversary with a cultural festival.",
+    ),
+]
+COPY = (
+    "h1",
+    "Harbor",
+    "2024-03-05",
+    "This year marks the 30th anniversary of diplomatic relations between Valdoria and "
+    "Norvania, the foreign minister said at a reception in Ardenholm, the agency reported.",
+)
+OTHER_FIGURE = (
+    "e1",
+    "Estmark Tribune",
+    "2024-03-07",
+    "This year marks the 50th anniversary of diplomatic relations between Valdoria "
+    "and Estmark, the foreign minister said at a reception in Lenhaven.",
+)
 CEASEFIRE = [
-    ("v3", "VNA", "2024-03-10",
-     "Valdoria calls for an immediate ceasefire in the Sorrel Strait and urges all parties to "
-     "return to political negotiations."),
-    ("n2", "Northwind", "2024-03-12",
-     "Valdoria urged an immediate ceasefire in the Sorrel Strait and said the parties should "
-     "go back to political talks."),
-    ("g1", "Ledger", "2024-03-15",
-     "An immediate ceasefire in the Sorrel Strait and a return to political negotiations are "
-     "urgently needed, the Valdorian foreign ministry said."),
+    (
+        "v3",
+        "VNA",
+        "2024-03-10",
+        "Valdoria calls for an immediate ceasefire in the Sorrel Strait and urges all parties to "
+        "return to political negotiations.",
+    ),
+    (
+        "n2",
+        "Northwind",
+        "2024-03-12",
+        "Valdoria urged an immediate ceasefire in the Sorrel Strait and said the parties should "
+        "go back to political talks.",
+    ),
+    (
+        "g1",
+        "Ledger",
+        "2024-03-15",
+        "An immediate ceasefire in the Sorrel Strait and a return to political negotiations are "
+        "urgently needed, the Valdorian foreign ministry said.",
+    ),
 ]
 UNRELATED = [
     ("w1", "Ledger", "2024-03-08",
@@ -234,7 +270,8 @@ def test_filters_pick_members_and_keep_ids(real_encoder: object) -> None:
     store.add(CORPUS)
     everything = by_pid(TalkingPointFinder(remember=False).fit(store).result_)
     march = TalkingPointFinder(since="2024-03-01", until="2024-03-31").fit(store).result_
-    assert all("2024-03-01" <= m.date <= "2024-03-31" for t in march.talking_points for m in t.members)  # type: ignore[operator]
+    dates = [m.date or "" for t in march.talking_points for m in t.members]
+    assert dates and all("2024-03-01" <= d <= "2024-03-31" for d in dates)
     assert all(everything[pid] == tp for pid, tp in by_pid(march).items())
     vna = TalkingPointFinder(outlets=["VNA", "Northwind"]).fit(store).result_
     assert {m.outlet for t in vna.talking_points for m in t.members} <= {"VNA", "Northwind"}
