@@ -140,7 +140,7 @@ def average_linkage(
     import heapq
 
     n = len(vectors)
-    sums = vectors.astype(np.float64, copy=True)
+    sums = vectors.astype(np.float32, copy=True)
     size = np.ones(n, dtype=np.int64)
     parent = np.arange(n)
     links: list[dict[int, float]] = [{} for _ in range(n)]
