@@ -356,14 +356,14 @@ def _last(paras: list[StoredParagraph]) -> Sighting:
 def _copies(paras: list[StoredParagraph], vectors: np.ndarray) -> list[str | None]:
     """For each member (in date order), the earliest earlier member of another document that
     is a near-verbatim match (cosine >= COPY_THRESHOLD), or None."""
-    close = vectors @ vectors.T >= COPY_THRESHOLD
     out: list[str | None] = []
     for i, p in enumerate(paras):
         source = None
-        if p.date:
-            for j in range(i):
+        if p.date and i:
+            close = vectors[:i] @ vectors[i] >= COPY_THRESHOLD  # one row at a time: O(n) memory
+            for j in np.flatnonzero(close):
                 q = paras[j]
-                if close[i, j] and q.doc_id != p.doc_id and q.date and q.date <= p.date:
+                if q.doc_id != p.doc_id and q.date and q.date <= p.date:
                     source = q.pid
                     break
         out.append(source)
