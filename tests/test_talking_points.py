@@ -226,6 +226,8 @@ def test_every_paragraph_is_in_at_most_one_talking_point(found: TalkingPointFind
     assert len(pids) == len(set(pids))
     assert len(pids) + result.unclustered == len(CORPUS)
     assert (found.labels_ >= 0).sum() == len(pids)
+    for number, tp in enumerate(result.talking_points):  # labels_ index the talking points
+        assert (found.labels_ == number).sum() == tp.size
     assert [tp.size for tp in result.talking_points] == sorted(
         (tp.size for tp in result.talking_points), reverse=True
     )

@@ -210,11 +210,11 @@ class TalkingPointFinder:
             ):
                 continue
             kept.append((tp_id, members))
-        self.labels_ = np.full(len(table), -1, dtype=np.int64)
-        for number, (_, members) in enumerate(kept):
-            self.labels_[members] = number
+        in_point = np.zeros(len(table), dtype=bool)
+        for _, members in kept:
+            in_point[members] = True
         details = store.paragraphs(int(table.ids[i]) for _, m in kept for i in m)
-        keywords = _keywords(store, table, kept, details, clustered=labels >= 0)
+        keywords = _keywords(store, table, kept, details, clustered=in_point)
         result = TalkingPointsResult(
             threshold=threshold,
             model=store.model,
@@ -226,7 +226,14 @@ class TalkingPointFinder:
             paras = [details[int(table.ids[i])] for i in members]
             rows = position[members]
             result.talking_points.append(_describe(tp_id, paras, vectors[rows], words, unit))
-        result.talking_points.sort(key=lambda tp: (-tp.size, tp.first_seen.date or "~", tp.id))
+        order = sorted(
+            range(len(kept)),
+            key=lambda i: (-len(kept[i][1]), result.talking_points[i].first_seen.date or "~"),
+        )
+        result.talking_points = [result.talking_points[i] for i in order]
+        self.labels_ = np.full(len(table), -1, dtype=np.int64)  # index into talking_points
+        for number, i in enumerate(order):
+            self.labels_[kept[i][1]] = number
         self.result_ = result
         return self
 
