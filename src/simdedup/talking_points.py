@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simdedup.claims import DEFAULT_THRESHOLD, ClaimClusterer
+from simdedup.dedup import Member
 from simdedup.errors import InputError
 from simdedup.search import check_date, check_threshold
 
@@ -51,17 +52,10 @@ class Sighting:
 
 
 @dataclass(frozen=True)
-class TalkingPointMember:
+class TalkingPointMember(Member):
     """A paragraph of a talking point; ``score`` is its cosine to the representative,
     ``copies`` the pid of the earlier member it most likely copies (near-verbatim), if any."""
 
-    pid: str
-    doc_id: str
-    para: int
-    outlet: str | None
-    date: str | None
-    score: float
-    text: str
     copies: str | None = None
 
 
