@@ -235,10 +235,8 @@ class Deduplicator:
         self, table: ParagraphTable, labels: np.ndarray, priority: np.ndarray
     ) -> list[np.ndarray]:
         """Member indexes (into ``table``) of each group, kept paragraph first, biggest first."""
-        order = np.argsort(labels, kind="stable")
-        bounds = np.flatnonzero(np.diff(labels[order])) + 1
         groups = []
-        for members in np.split(order, bounds):
+        for members in members_by_label(labels):
             if len(members) < 2:
                 continue
             if self.cross_outlet:
@@ -337,6 +335,13 @@ def _agreeing_numbers(
 
 def _numbers(text: str) -> frozenset[str]:
     return frozenset(m.replace(",", "") for m in _NUMBER.findall(text))
+
+
+def members_by_label(labels: np.ndarray) -> list[np.ndarray]:
+    """Paragraph indexes of each label, in input order."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds)) if len(order) else []
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simdedup.claims import DEFAULT_THRESHOLD, ClaimClusterer
-from simdedup.dedup import Member
+from simdedup.dedup import Member, members_by_label
 from simdedup.errors import InputError
 from simdedup.search import check_date, check_threshold
 
@@ -186,7 +186,7 @@ class TalkingPointFinder:
             live_rows,
         )
         labels = clusterer.labels_[position]
-        clusters = [m for m in _split(labels) if len(m) >= 2]
+        clusters = [m for m in members_by_label(labels) if len(m) >= 2]
         hashes = store.catalog.hashes_of_rows([int(r) for r in live_rows])
         ids = _assign_ids(clusters, table, position, hashes, store.catalog.talking_point_ids())
         if self.remember and store.path is not None:
@@ -253,13 +253,6 @@ class TalkingPointFinder:
             return "month"
         span = Date.fromisoformat(dated[-1][:10]) - Date.fromisoformat(dated[0][:10])
         return "week" if span.days <= 183 else "month"
-
-
-def _split(labels: np.ndarray) -> list[np.ndarray]:
-    """Paragraph indexes of each label, in input order."""
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    return list(np.split(order, bounds)) if len(order) else []
 
 
 def _assign_ids(
