@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -405,7 +405,7 @@ def report_command(
         raise InputError(f"--output {output}: is a directory")
     result = _find_talking_points(store_dir, paths, opts)
     html = render_report(result.to_dict(), title=title, max_members=max_members)
-    _write_atomic(output, html)
+    _write_atomic(output, [html])
     click.echo(
         f"wrote {output}: {len(result.talking_points)} talking points, "
         f"{result.corpus['paragraphs']} paragraphs",
@@ -547,14 +547,15 @@ def _read_query(query: str, paths: tuple[str, ...]) -> str:
     return text.strip()
 
 
-def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
-    """Write records atomically: a temporary file beside ``path``, then a rename."""
+def _write_atomic(path: Path, chunks: Iterable[str]) -> int:
+    """Write ``chunks`` to a temporary file beside ``path``, then rename it over ``path``, so a
+    failure leaves no half file; returns how many chunks were written."""
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     try:
         with tmp.open("w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for chunk in chunks:
+                fh.write(chunk)
                 count += 1
         tmp.replace(path)
     except OSError as exc:
@@ -563,16 +564,10 @@ def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
     return count
 
 
+def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
+    """Write records as JSON lines, atomically; returns how many."""
+    return _write_atomic(path, (json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so a failure leaves no half file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"--output {path}: cannot write ({exc.strerror})") from None
