@@ -63,6 +63,19 @@ def test_range_search_against_brute_force(kind: str) -> None:
         assert found <= truth
 
 
+def test_hnsw_range_search_of_thousands_of_queries() -> None:
+    # faiss 1.15 aborts the whole process on HNSW range searches past ~1,000 queries at d=384;
+    # VectorIndex splits them into safe batches and stitches the results together.
+    x = clustered(5000, dim=384)
+    threshold = 0.9
+    lims, scores, ids = VectorIndex("hnsw").build(x).range_search(x[:4096], threshold)
+    exact_lims, _, exact_ids = VectorIndex("flat").build(x).range_search(x[:4096], threshold)
+    assert len(lims) == 4097 and lims[-1] == len(ids) == len(scores)
+    found = {(i, int(j)) for i in range(4096) for j in ids[lims[i] : lims[i + 1]]}
+    truth = {(i, int(j)) for i in range(4096) for j in exact_ids[exact_lims[i] : exact_lims[i + 1]]}
+    assert found <= truth and len(found) / len(truth) >= 0.97
+
+
 def test_range_search_includes_scores_equal_to_threshold() -> None:
     x = np.eye(4, dtype=np.float32)
     q = np.array([[0.6, 0.8, 0.0, 0.0]], dtype=np.float32)

@@ -239,6 +239,13 @@ def similar_command(
     help="Group paragraphs even when their figures conflict (2 vs 3.5 million).",
 )
 @click.option(
+    "--join",
+    type=click.Choice(["auto", "exact", "ivf"]),
+    default="auto",
+    show_default=True,
+    help="How pairs are found: exact up to 20,000 texts, then k-means cells (auto).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
@@ -256,6 +263,7 @@ def dedup_command(
     cross_outlet: bool,
     keep: str,
     ignore_numbers: bool,
+    join: str,
     output: Path | None,
     as_json: bool,
     as_csv: bool,
@@ -274,6 +282,7 @@ def dedup_command(
             cross_outlet=cross_outlet,
             keep=keep,
             check_numbers=not ignore_numbers,
+            join=join,
         ).fit(store)
         result = dedup.result_
         if output is not None:

@@ -28,6 +28,7 @@ from simdedup.errors import InputError, StoreError
 KINDS = ("auto", "flat", "hnsw", "ivf")
 FLAT_MAX = 50_000
 HNSW_MAX = 1_000_000
+HNSW_RANGE_BATCH = 512  # queries per HNSW range-search call (see range_search)
 
 
 def choose_kind(n: int) -> str:
@@ -157,8 +158,20 @@ class VectorIndex:
         q = _as_matrix(queries)
         # FAISS keeps inner products strictly above the radius; step just below the threshold.
         radius = float(np.nextafter(np.float32(threshold), np.float32(-np.inf)))
-        lims, distances, ids = self._index().range_search(q, radius)
-        return lims.astype(np.int64), distances, ids.astype(np.int64)
+        # faiss 1.15's HNSW range search aborts the process (RangeSearchResult::do_allocation)
+        # for batches past about 1,000 queries; smaller batches are safe and as fast.
+        step = HNSW_RANGE_BATCH if self.kind_ == "hnsw" else max(len(q), 1)
+        parts = [
+            self._index().range_search(q[s : s + step], radius) for s in range(0, len(q), step)
+        ]
+        if len(parts) == 1:
+            lims, distances, ids = parts[0]
+            return lims.astype(np.int64), distances, ids.astype(np.int64)
+        counts = np.concatenate([np.diff(p[0].astype(np.int64)) for p in parts])
+        lims = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        distances = np.concatenate([p[1] for p in parts])
+        ids = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        return lims, distances, ids
 
     # -- persistence --------------------------------------------------------------------------
 
