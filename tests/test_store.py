@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, HashingEncoder
-from corpus import RECORDS, UNRELATED, WIRE, write_jsonl
+from corpus import HEADLINE, RECORDS, UNRELATED, WIRE, write_jsonl
 from simdedup import Record, Store, read_records
 from simdedup.errors import StoreError
 from simdedup.index import VectorIndex
@@ -240,6 +240,20 @@ def test_memory_store_uses_user_cache(tmp_path: Path, fake_encoder: HashingEncod
     with Store.memory(encoder=second, cache=cache) as store:
         store.add(records(tmp_path))
     assert second.encoded == 0 and cache.is_file()
+
+
+def test_memory_store_builds_its_index_on_first_use(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    with Store.memory(encoder=fake_encoder, cache=tmp_path / "e.sqlite", index="hnsw") as store:
+        store.add(records(tmp_path))
+        assert store._index is None  # dedup never needs one: no index built yet
+        first = store.similar(HEADLINE, k=1)
+        assert store.index.kind_ == "hnsw" and store.index.ntotal == store.counts()["index_rows"]
+        store.add([Record(doc_id="late", text="A paragraph that arrives later on, " * 3)])
+        assert store._index is None
+        assert store.index.ntotal == store.counts()["index_rows"]
+        assert store.similar(HEADLINE, k=1)[0].pid == first[0].pid
 
 
 def test_no_pickle_in_the_package() -> None:

@@ -32,10 +32,11 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def _table(header: list[str], rows: Iterable[list[Any]]) -> str:
+def _table(header: list[str], rows: Iterable[list[Any]], digits: int = 2) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += [
-        "| " + " | ".join(_fmt(c) if not isinstance(c, str) else c for c in r) + " |" for r in rows
+        "| " + " | ".join(c if isinstance(c, str) else _fmt(c, digits) for c in r) + " |"
+        for r in rows
     ]
     return "\n".join(lines)
 
@@ -265,6 +266,7 @@ def quality_section(payload: dict[str, Any]) -> str:
                     "ARI" if score == "ari" else "Spearman",
                 ],
                 table,
+                digits=3,
             )
         )
         out.append("")

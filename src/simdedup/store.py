@@ -267,11 +267,16 @@ class Store:
 
     @property
     def index(self) -> VectorIndex:
-        """The FAISS index (loaded on first use); row ``r`` is the text with ``vectors.row = r``."""
+        """The FAISS index (loaded, or for an in-memory store built, on first use); row ``r`` is
+        the text with ``vectors.row = r``."""
         if self._index is None:
             generation = int(self.catalog.meta("generation", "0"))
-            if generation == 0 or self.path is None:
+            if generation == 0:
                 raise StoreError(f"{self.path or 'store'}: the store is empty; add documents first")
+            if self.path is None:
+                kind = self.catalog.meta("index_kind", "flat")
+                self._index = VectorIndex(kind).build(self.vectors())
+                return self._index
             file = self.path / _index_name(generation)
             if not file.is_file():
                 raise StoreError(f"{file}: index file missing; the store is damaged")
@@ -428,6 +433,18 @@ class Store:
             or orphans > REBUILD_ORPHANS * total
             or (kind == "ivf" and total > 2 * trained)
         )
+        if self.path is None:  # in memory: built on first use (dedup never needs it)
+            catalog.append_rows(new_hashes)
+            if orphans:
+                catalog.drop_orphans()
+            if new_hashes:
+                dim = self._cache.get(self.fingerprint, new_hashes[:1]).shape[1]
+                catalog.set_meta(dim=str(dim))
+            generation = int(catalog.meta("generation", "0")) + 1
+            catalog.set_meta(generation=str(generation), index_kind=kind)
+            catalog.set_meta(index_setting=self.index_setting)
+            self._index = None
+            return None
         if rebuild:
             catalog.append_rows(new_hashes)
             if orphans:
@@ -447,8 +464,6 @@ class Store:
         catalog.set_meta(generation=str(generation), index_kind=kind)
         catalog.set_meta(index_setting=self.index_setting)
         self._index = index
-        if self.path is None:
-            return None
         file = self.path / _index_name(generation)
         index.save(file)
         return file
