@@ -5,6 +5,9 @@
     python benchmarks/run.py --full              # + 1M vectors, UNGDC 100k and all 292k end to
                                                  # end, models encoding for themselves
     python benchmarks/run.py --quick --suite index --sizes 100000 --methods simdedup,faiss-flat
+    python benchmarks/run.py --suite end-to-end --corpora mfa --computed
+    python benchmarks/run.py --full --suite index --sizes 1000000 --methods simdedup \
+        --tasks self-join
     python benchmarks/run.py --report            # only regenerate README tables and plots
 
 Suites: ``index``, ``embed``, ``end-to-end``, ``quality`` (see each ``bench/*_suite.py`` and
@@ -54,7 +57,8 @@ def run_suite(name: str, args: argparse.Namespace) -> list[dict[str, Any]]:
 
         methods = tuple(args.methods.split(",")) if args.methods else index_suite.METHODS
         sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-        return index_suite.run(quick, methods=methods, sizes=sizes)
+        tasks = tuple(args.tasks.split(",")) if args.tasks else index_suite.TASKS
+        return index_suite.run(quick, methods=methods, sizes=sizes, tasks=tasks)
     if name == "embed":
         from bench import embed_suite
 
@@ -62,7 +66,8 @@ def run_suite(name: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     if name == "end-to-end":
         from bench import e2e_suite
 
-        return e2e_suite.run(quick, computed=True if args.computed else None)
+        names = tuple(args.corpora.split(",")) if args.corpora else None
+        return e2e_suite.run(quick, computed=True if args.computed else None, names=names)
     from bench import quality
 
     return quality.run(quick)
@@ -77,6 +82,8 @@ def main() -> None:
     parser.add_argument("--suite", default=",".join(SUITES), help="comma-separated suites")
     parser.add_argument("--sizes", help="index suite sizes, e.g. 10000,100000")
     parser.add_argument("--methods", help="index suite methods, comma-separated")
+    parser.add_argument("--tasks", help="index suite tasks: knn,self-join")
+    parser.add_argument("--corpora", help="end-to-end corpora: mfa,ungdc-100000,ungdc-all")
     parser.add_argument(
         "--computed", action="store_true", help="end-to-end: also let each method encode"
     )

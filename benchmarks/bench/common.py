@@ -72,9 +72,18 @@ def row(suite: str, method: str, **fields: Any) -> dict[str, Any]:
     return out
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of a process so far, in MiB: ``VmHWM`` of ``/proc/PID/status``.
+
+    Not ``ru_maxrss``: Linux carries it over fork and exec, so a spawned worker would report
+    the parent's peak when that is higher."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
 
 
 @contextmanager

@@ -23,7 +23,7 @@ import numpy as np
 
 from bench import common, data
 
-QUICK_BATCHES = (16, 32, 64)
+QUICK_BATCHES = (16, 32)
 FULL_BATCHES = (8, 16, 32, 64, 128)
 QUICK_SAMPLE = 512
 FULL_SAMPLE = 2_048

@@ -40,6 +40,7 @@ EXACT_JOIN_MAX = 150_000  # above this, pair recall is measured on a sample of r
 SAMPLE_ROWS = 2_000
 TRAIN_MAX = 50_000  # IVF / PQ training rows
 QUICK_SIZES = (10_000, 100_000)
+TASKS = ("knn", "self-join")
 FULL_SIZES = (10_000, 100_000, 1_000_000)
 
 
@@ -228,22 +229,40 @@ METHODS = (
 )
 # methods whose self-join is skipped above this many rows (hours at 1M on 2 cores)
 JOIN_MAX = {"faiss-flat": 150_000, "sklearn-brute": 150_000, "faiss-hnsw": 150_000}
+# --quick: the slowest alternative joins (1-2.5 min each at 100k) only up to 10k
+QUICK_JOIN_MAX = {
+    "sklearn-brute": 10_000,
+    "usearch": 10_000,
+    "hnswlib": 10_000,
+    "faiss-ivf-flat": 10_000,
+}
 KNN_MAX = {"sklearn-brute": 150_000}
 
 
-def measure(method: str, vectors_path: str, queries_path: str, truth_path: str) -> dict[str, Any]:
-    """Runs in a fresh process: build, k-NN, self-join; returns the numbers."""
+def measure(
+    method: str,
+    vectors_path: str,
+    queries_path: str,
+    truth_path: str,
+    join_max: int,
+    tasks: tuple[str, ...] = TASKS,
+) -> dict[str, Any]:
+    """Runs in a fresh process: build, k-NN, self-join (up to ``join_max`` rows); returns the
+    numbers."""
     x = np.load(vectors_path)
     q = np.load(queries_path)
     truth = np.load(truth_path)
     n = len(x)
-    built = build(method, x)
-    out: dict[str, Any] = {
-        "build_s": built["build_s"],
-        "index_bytes": built["index_bytes"],
-        "params": built["params"],
-    }
-    if n <= KNN_MAX.get(method, n):
+    if "knn" in tasks or method != "simdedup":  # simdedup's join needs no index
+        built = build(method, x)
+        out: dict[str, Any] = {
+            "build_s": built["build_s"],
+            "index_bytes": built["index_bytes"],
+            "params": built["params"],
+        }
+    else:
+        built, out = {}, {"build_s": 0.0, "index_bytes": None, "params": {}}
+    if "knn" in tasks and n <= KNN_MAX.get(method, n):
         built["search"](q[:10], K)  # warm up
         started = time.perf_counter()
         _, found = built["search"](q, K)
@@ -251,7 +270,7 @@ def measure(method: str, vectors_path: str, queries_path: str, truth_path: str) 
         out["recall_at_10"] = float(
             np.mean([len(set(f[:K]) & set(t[:K])) / K for f, t in zip(found, truth["knn"])])
         )
-    if n <= JOIN_MAX.get(method, n):
+    if "self-join" in tasks and n <= join_max:
         started = time.perf_counter()
         if method == "simdedup":
             from simdedup.selfjoin import SelfJoin
@@ -319,7 +338,10 @@ def corpus_vectors(n: int) -> tuple[np.ndarray, str]:
 
 
 def run(
-    quick: bool, methods: tuple[str, ...] = METHODS, sizes: tuple[int, ...] | None = None
+    quick: bool,
+    methods: tuple[str, ...] = METHODS,
+    sizes: tuple[int, ...] | None = None,
+    tasks: tuple[str, ...] = TASKS,
 ) -> list[dict[str, Any]]:
     sizes = sizes or (QUICK_SIZES if quick else FULL_SIZES)
     queries = np.asarray(data.embeddings(data.ungdc_queries(N_QUERIES)), dtype=np.float32)
@@ -338,7 +360,12 @@ def run(
             del x
             for method in methods:
                 print(f"  index {method} n={n:,} ...", flush=True)
-                got = common.isolated(measure, method, x_path, q_path, str(truth_path))
+                join_max = min(
+                    JOIN_MAX.get(method, n), (QUICK_JOIN_MAX if quick else {}).get(method, n)
+                )
+                got = common.isolated(
+                    measure, method, x_path, q_path, str(truth_path), join_max, tasks
+                )
                 rows.extend(_rows(method, n, source, got))
     return rows
 

@@ -51,6 +51,10 @@ def _environment(payload: dict[str, Any]) -> str:
     )
 
 
+def _int(value: Any) -> int | None:
+    return None if value is None else round(value)
+
+
 def _mb(value: Any) -> str:
     return "—" if value is None else f"{value / 2**20:,.0f}"
 
@@ -83,7 +87,7 @@ def index_section(payload: dict[str, Any]) -> str:
                 [
                     f"**{method}**" if method == "simdedup" else method,
                     k.get("build_s"),
-                    k.get("qps"),
+                    _int(k.get("qps")),
                     k.get("recall_at_10"),
                     total,
                     f"{speedup:.1f}x"
@@ -91,7 +95,7 @@ def index_section(payload: dict[str, Any]) -> str:
                     else ("1x (exact)" if method == "faiss-flat" and total else "—"),
                     j.get("pair_recall"),
                     j.get("pair_precision"),
-                    max(k.get("peak_rss_mb") or 0, j.get("peak_rss_mb") or 0) or None,
+                    _int(max(k.get("peak_rss_mb") or 0, j.get("peak_rss_mb") or 0) or None),
                     _mb(k.get("index_bytes") or j.get("index_bytes")),
                 ]
             )
@@ -147,8 +151,8 @@ def embed_section(payload: dict[str, Any]) -> str:
                 r["params"]["batch_size"],
                 r["qps"],
                 f"{ratio:.2f}x" if ratio else "—",
-                r["extra"].get("mean_cosine_vs_plain"),
-                r["peak_rss_mb"],
+                f"{r['extra'].get('mean_cosine_vs_plain'):.4f}",
+                _int(r["peak_rss_mb"]),
             ]
         )
     first = rows[0] if rows else None
@@ -203,9 +207,11 @@ def e2e_section(payload: dict[str, Any]) -> str:
                 [
                     f"**{r['method']}**" if r["method"] == "simdedup" else r["method"],
                     r["params"]["threshold"],
-                    e["wall_s"],
+                    e["wall_s"]
+                    if not e.get("wall_s_runs")
+                    else f"{e['wall_s']:.2f} ({', '.join(f'{w:.1f}' for w in e['wall_s_runs'])})",
                     f"{e['time_vs_simdedup']:.2f}x" if e.get("time_vs_simdedup") else "—",
-                    r["peak_rss_mb"],
+                    _int(r["peak_rss_mb"]),
                     e["groups"],
                     e["in_groups"],
                 ]
@@ -215,7 +221,7 @@ def e2e_section(payload: dict[str, Any]) -> str:
                 [
                     "method",
                     "threshold",
-                    "wall s",
+                    "wall s (median; runs)",
                     "time vs simdedup",
                     "peak RSS MB",
                     "groups",
@@ -290,22 +296,20 @@ def plots(index: dict[str, Any] | None) -> list[Path]:
     written = []
     sizes = sorted({r["n"] for r in rows})
     fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4), squeeze=False)
+    methods = sorted({r["method"] for r in rows}, key=_method_order)
     for ax, n in zip(axes[0], sizes):
-        for r in rows:
-            if r["n"] == n and r["params"]["task"] == "knn":
-                ax.scatter(r["qps"], r["recall_at_10"], s=40)
-                ax.annotate(
-                    r["method"],
-                    (r["qps"], r["recall_at_10"]),
-                    fontsize=7,
-                    xytext=(3, 3),
-                    textcoords="offset points",
-                )
+        for i, method in enumerate(methods):
+            for r in rows:
+                if r["n"] == n and r["method"] == method and r["params"]["task"] == "knn":
+                    size = 80 if method == "simdedup" else 40
+                    marker = "o^svDP*Xhd"[i % 10]
+                    ax.scatter(r["qps"], r["recall_at_10"], s=size, marker=marker, label=method)
         ax.set_xscale("log")
         ax.set_xlabel("k-NN queries/s (batch of 1,000, log)")
         ax.set_ylabel("recall@10")
         ax.set_title(f"n = {n:,}")
         ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     path = PLOTS / "index_recall_vs_qps.png"
     fig.savefig(path, dpi=110)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -25,6 +26,7 @@ _DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 def normalize_date(value: object) -> str | None:
@@ -41,9 +43,19 @@ def normalize_date(value: object) -> str | None:
         return value.isoformat()
     if not isinstance(value, str):
         return None
-    text = value.strip()
+    return _normalize_text_date(value.strip())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_text_date(text: str) -> str | None:
+    """:func:`normalize_date` of a stripped string; memoised, as a corpus repeats its dates."""
     if not text or not _HAS_YEAR.search(text):
         return None
+    if _ISO_DAY.match(text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
     from dateutil import parser
 
     try:
@@ -52,7 +64,7 @@ def normalize_date(value: object) -> str | None:
         second = parser.parse(text, default=datetime(2001, 2, 2))
     except (ValueError, OverflowError):
         match = _DATE_IN_TEXT.search(text)
-        return normalize_date(match.group(0)) if match and match.group(0) != text else None
+        return _normalize_text_date(match.group(0)) if match and match.group(0) != text else None
     if first.date() != second.date():
         return None
     return str(first.date().isoformat())

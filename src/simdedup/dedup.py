@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -28,7 +29,7 @@ import numpy as np
 
 from simdedup.errors import InputError
 from simdedup.search import check_threshold
-from simdedup.segment import normalize_text, sentences, text_hash
+from simdedup.segment import normalize_text, sentences
 from simdedup.selfjoin import SelfJoin
 
 if TYPE_CHECKING:
@@ -288,8 +289,8 @@ def _sentence_hashes(text: str) -> dict[str, int]:
     out = {}
     for sentence in sentences(text):
         norm = normalize_text(sentence)
-        if len(norm) >= 20:
-            out[text_hash(norm)] = len(norm)
+        if len(norm) >= 20:  # text_hash(sentence), without normalising twice
+            out[hashlib.blake2b(norm.encode("utf-8"), digest_size=16).hexdigest()] = len(norm)
     return out
 
 

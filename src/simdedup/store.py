@@ -412,8 +412,8 @@ class Store:
         if not pending:
             return
         load = getattr(self.encoder, "load", None)
-        if callable(load):
-            load()  # model loading is not embedding time
+        if callable(load) and self._cache.missing(self.fingerprint, list(pending)):
+            load()  # model loading is not embedding time; none at all when all are cached
         started = time.perf_counter()
         report = None if progress is None else (lambda n: progress("embed", n))
         stats.embedded += embed_missing(
