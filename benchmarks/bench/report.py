@@ -294,7 +294,7 @@ def plots(index: dict[str, Any] | None) -> list[Path]:
     PLOTS.mkdir(parents=True, exist_ok=True)
     rows = [r for r in index["rows"] if "error" not in r["extra"]]
     written = []
-    sizes = sorted({r["n"] for r in rows})
+    sizes = sorted({r["n"] for r in rows if r["params"]["task"] == "knn"})
     fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4), squeeze=False)
     methods = sorted({r["method"] for r in rows}, key=_method_order)
     for ax, n in zip(axes[0], sizes):
