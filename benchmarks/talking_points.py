@@ -47,20 +47,26 @@ RESULTS = ROOT / "benchmarks" / "results" / "talking_points.json"
 GRID = np.round(np.arange(0.40, 0.92, 0.02), 2)
 
 
+def decision_scores(said: np.ndarray, same: np.ndarray) -> dict[str, float]:
+    """Precision, recall and F1 of boolean decisions ``said`` against the truth ``same``."""
+    hit = int((said & same).sum())
+    precision = hit / max(int(said.sum()), 1)
+    recall = hit / max(int(same.sum()), 1)
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
+    }
+
+
 def pair_scores(truth: list[str], pred: np.ndarray) -> dict[str, float]:
     t, p = np.asarray(truth), np.asarray(pred)
     iu = np.triu_indices(len(t), 1)
     same_t = (t[:, None] == t[None, :])[iu]
     same_p = (p[:, None] == p[None, :])[iu]
-    hit = int((same_t & same_p).sum())
-    precision = hit / max(int(same_p.sum()), 1)
-    recall = hit / max(int(same_t.sum()), 1)
-    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
     return {
         "ari": round(float(adjusted_rand_score(t, p)), 3),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(f1, 3),
+        **decision_scores(same_p, same_t),
     }
 
 
@@ -143,15 +149,7 @@ def stsb_news(encoder: SentenceTransformerEncoder) -> dict[str, Any] | None:
     same = gold[clear] >= 4
 
     def f1(scores: np.ndarray, threshold: float) -> dict[str, float]:
-        said = scores[clear] >= threshold
-        hit = int((said & same).sum())
-        precision = hit / max(int(said.sum()), 1)
-        recall = hit / max(int(same.sum()), 1)
-        return {
-            "precision": round(precision, 3),
-            "recall": round(recall, 3),
-            "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
-        }
+        return decision_scores(scores[clear] >= threshold, same)
 
     best_plain = max(GRID, key=lambda t: f1(cos, float(t))["f1"])
     return {

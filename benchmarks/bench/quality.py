@@ -166,15 +166,9 @@ def stsb_news_pairs(split: str) -> Pairs:
 
 def prf(said: np.ndarray, same: np.ndarray) -> dict[str, float]:
     """Precision, recall, F1 and accuracy of decisions ``said`` against truth ``same``."""
-    hit = int((said & same).sum())
-    precision = hit / max(int(said.sum()), 1)
-    recall = hit / max(int(same.sum()), 1)
-    return {
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 3),
-        "accuracy": round(float((said == same).mean()), 3),
-    }
+    from talking_points import decision_scores
+
+    return {**decision_scores(said, same), "accuracy": round(float((said == same).mean()), 3)}
 
 
 def _decide(method: PairMethod, pairs: Pairs, threshold: float | None) -> np.ndarray:
