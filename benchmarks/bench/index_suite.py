@@ -62,18 +62,18 @@ def _faiss_common(index: Any, x: np.ndarray, train: bool = False) -> float:
     return time.perf_counter() - started
 
 
-def _faiss_join(
-    index: Any, batch: int = 4096
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def _faiss_join(index: Any, kind: str) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Join by FAISS range search of every row, through simdedup's wrapper (HNSW in batches of
+    512: faiss 1.15 aborts past ~1,000 queries)."""
+    from simdedup.index import VectorIndex
+    from simdedup.selfjoin import range_pairs
+
+    wrapped = VectorIndex(kind)
+    wrapped.kind_, wrapped.index_ = kind, index
+
     def join(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        radius = float(np.nextafter(np.float32(THRESHOLD), np.float32(-np.inf)))
-        srcs, dsts = [], []
-        for start in range(0, len(x), batch):  # HNSW: <= 512 (faiss 1.15 aborts past ~1,000)
-            lims, _, found = index.range_search(x[start : start + batch], radius)
-            counts = np.diff(lims.astype(np.int64))
-            srcs.append(np.repeat(np.arange(start, start + len(counts)), counts))
-            dsts.append(found.astype(np.int64))
-        return np.concatenate(srcs), np.concatenate(dsts)
+        found = list(range_pairs(wrapped, x, THRESHOLD))
+        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
     return join
 
@@ -211,7 +211,8 @@ def build(method: str, x: np.ndarray) -> dict[str, Any]:
     else:
         raise ValueError(f"unknown method {method!r}")
     out["search"] = lambda q, k: index.search(np.ascontiguousarray(q), k)
-    out["join"] = _faiss_join(index, 512 if method == "faiss-hnsw" else 4096)
+    kind = "hnsw" if method == "faiss-hnsw" else "ivf" if "ivf" in method else "flat"
+    out["join"] = _faiss_join(index, kind)
     out["index_bytes"] = _faiss_bytes(index)
     return out
 
@@ -307,12 +308,10 @@ def _pair_scores(src: np.ndarray, dst: np.ndarray, n: int, truth: Any) -> tuple[
 
 def ground_truth(x: np.ndarray, q: np.ndarray, path: Path) -> None:
     """Exact top-10 of the queries and exact pairs >= THRESHOLD (all rows, or a sample)."""
-    import faiss
+    from simdedup.index import VectorIndex
+    from simdedup.selfjoin import SelfJoin, range_pairs
 
-    from simdedup.selfjoin import SelfJoin
-
-    index = faiss.IndexFlatIP(x.shape[1])
-    index.add(np.ascontiguousarray(x))
+    index = VectorIndex("flat").build(x)
     _, knn = index.search(q, K)
     n = len(x)
     if n <= EXACT_JOIN_MAX:
@@ -321,10 +320,9 @@ def ground_truth(x: np.ndarray, q: np.ndarray, path: Path) -> None:
         np.savez(path, knn=knn, pairs=pairs)
         return
     sample = np.sort(np.random.default_rng(0).choice(n, SAMPLE_ROWS, replace=False))
-    radius = float(np.nextafter(np.float32(THRESHOLD), np.float32(-np.inf)))
-    lims, _, found = index.range_search(np.ascontiguousarray(x[sample]), radius)
-    src = np.repeat(sample, np.diff(lims.astype(np.int64)))
-    pairs = _pair_keys(src, found.astype(np.int64), n)
+    found = list(range_pairs(index, x[sample], THRESHOLD))
+    src = sample[np.concatenate([f[0] for f in found])]
+    pairs = _pair_keys(src, np.concatenate([f[1] for f in found]), n)
     np.savez(path, knn=knn, pairs=pairs, sample=sample)
 
 

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 
 from simdedup.errors import InputError
+from simdedup.index import VectorIndex
 
 METHODS = ("auto", "exact", "ivf")
 EXACT_MAX = 20_000  # rows; above this "auto" uses the IVF join
@@ -99,18 +99,11 @@ class SelfJoin:
         if n < 2:
             found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         elif method == "exact":
-            found = list(_range_pairs(self._flat(x), x, threshold))
+            found = list(range_pairs(VectorIndex("flat").build(x), x, threshold))
         else:
             found = list(_cell_pairs(self._probes(x), x, threshold))
         self.src_, self.dst_, self.scores_ = _unique_pairs(found, n)
         return self
-
-    def _flat(self, x: np.ndarray) -> Any:
-        import faiss
-
-        index = faiss.IndexFlatIP(x.shape[1])
-        index.add(x)
-        return index
 
     def _probes(self, x: np.ndarray) -> np.ndarray:
         """Each row's ``nprobe`` nearest k-means cells, nearest (its own cell) first."""
@@ -129,17 +122,16 @@ class SelfJoin:
         return np.asarray(probes, dtype=np.int64)
 
 
-def _range_pairs(
-    index: Any, x: np.ndarray, threshold: float
+def range_pairs(
+    index: VectorIndex, queries: np.ndarray, threshold: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``(src, dst, score)`` of every row's range search against ``index`` (exact join)."""
-    # FAISS keeps inner products strictly above the radius; step just below the threshold.
-    radius = float(np.nextafter(np.float32(threshold), np.float32(-np.inf)))
-    for start in range(0, len(x), QUERY_BATCH):
-        lims, scores, found = index.range_search(x[start : start + QUERY_BATCH], radius)
-        counts = np.diff(lims.astype(np.int64))
-        src = np.repeat(np.arange(start, start + len(counts), dtype=np.int64), counts)
-        yield src, found.astype(np.int64), scores
+    """``(src, dst, score)`` of a range search of ``queries`` against ``index``, in batches
+    of :data:`QUERY_BATCH` queries; ``src`` is the query's position (the exact join when the
+    queries are the index's own rows)."""
+    for start in range(0, len(queries), QUERY_BATCH):
+        lims, scores, found = index.range_search(queries[start : start + QUERY_BATCH], threshold)
+        src = np.repeat(np.arange(start, start + len(lims) - 1, dtype=np.int64), np.diff(lims))
+        yield src, found, scores
 
 
 def _cell_pairs(
