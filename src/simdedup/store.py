@@ -433,26 +433,18 @@ class Store:
             or orphans > REBUILD_ORPHANS * total
             or (kind == "ivf" and total > 2 * trained)
         )
-        if self.path is None:  # in memory: built on first use (dedup never needs it)
+        index: VectorIndex | None
+        if self.path is None or rebuild:
             catalog.append_rows(new_hashes)
             if orphans:
                 catalog.drop_orphans()
-            if new_hashes:
-                dim = self._cache.get(self.fingerprint, new_hashes[:1]).shape[1]
-                catalog.set_meta(dim=str(dim))
-            generation = int(catalog.meta("generation", "0")) + 1
-            catalog.set_meta(generation=str(generation), index_kind=kind)
-            catalog.set_meta(index_setting=self.index_setting)
-            self._index = None
-            return None
-        if rebuild:
-            catalog.append_rows(new_hashes)
-            if orphans:
-                catalog.drop_orphans()
-            vectors = self.vectors()
-            index = VectorIndex(kind).build(vectors)
-            stats.rebuilt = True
-            catalog.set_meta(index_trained_rows=str(len(vectors)))
+            if self.path is None:  # in memory: built on first use (dedup never needs it)
+                index, vectors = None, self._cache.get(self.fingerprint, new_hashes[:1])
+            else:
+                vectors = self.vectors()
+                index = VectorIndex(kind).build(vectors)
+                stats.rebuilt = True
+                catalog.set_meta(index_trained_rows=str(len(vectors)))
         else:
             index = self.index  # loaded before the new rows exist, so the counts agree
             catalog.append_rows(new_hashes)
@@ -464,6 +456,8 @@ class Store:
         catalog.set_meta(generation=str(generation), index_kind=kind)
         catalog.set_meta(index_setting=self.index_setting)
         self._index = index
+        if self.path is None or index is None:
+            return None
         file = self.path / _index_name(generation)
         index.save(file)
         return file
