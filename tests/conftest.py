@@ -13,6 +13,8 @@ import pytest
 
 # Runs without a store cache their embeddings in the user cache: keep tests out of ~/.cache.
 os.environ.setdefault("SIMDEDUP_CACHE_DIR", tempfile.mkdtemp(prefix="simdedup-test-cache-"))
+# exported (ONNX) and distilled (static) models: made once per test session, shared by tests
+os.environ.setdefault("SIMDEDUP_MODELS_DIR", tempfile.mkdtemp(prefix="simdedup-test-models-"))
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent

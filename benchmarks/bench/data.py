@@ -102,16 +102,19 @@ def mfa() -> Corpus:
     )
 
 
-def embeddings(corpus: Corpus, *, quiet: bool = False) -> np.ndarray:
+def embeddings(corpus: Corpus, *, backend: str = "torch", quiet: bool = False) -> np.ndarray:
     """Unit float32 embeddings of ``corpus.texts`` by the bundled model (simdedup's encoder
-    path), computed once: later calls load a ``.npy``."""
+    path) run by ``backend`` (``torch``, the reference, unless asked), computed once: later
+    calls load a ``.npy``."""
     from simdedup.cache import EmbeddingCache
-    from simdedup.embed import SentenceTransformerEncoder, embed_missing
+    from simdedup.embed import embed_missing
+    from simdedup.encoders import make_encoder
     from simdedup.segment import text_hash
 
-    encoder = SentenceTransformerEncoder()
-    fingerprint = encoder.fingerprint
-    npy = cache_dir() / f"{corpus.name}-{len(corpus)}-{fingerprint[:12]}.npy"
+    encoder = make_encoder(None, backend, quiet=True)
+    fingerprint = str(encoder.fingerprint)  # type: ignore[attr-defined]
+    tag = fingerprint[:12] if backend == "torch" else f"{fingerprint[:12]}-{backend}"
+    npy = cache_dir() / f"{corpus.name}-{len(corpus)}-{tag}.npy"
     if npy.exists():
         return np.load(npy, mmap_mode="r")
     hashes = [text_hash(t) for t in corpus.texts]

@@ -121,14 +121,16 @@ def _corpus(name: str, texts: list[str]) -> data.Corpus:
     return data.Corpus(name=name, texts=texts, docs=blank, outlets=blank, dates=blank)
 
 
-def score_pairs(name: str, a: list[str], b: list[str], gold: np.ndarray) -> Pairs:
+def score_pairs(
+    name: str, a: list[str], b: list[str], gold: np.ndarray, backend: str = "torch"
+) -> Pairs:
     """Embed both sides (corpus ``name``: first all ``a``, then all ``b``) and score each pair
     by every rule: ``cosine``, ``dedup`` (cosine - numbers conflict), ``figures`` (cosine -
     figures conflict), ``jaccard`` (MinHash estimate)."""
     from simdedup.dedup import numbers_conflict
     from simdedup.figures import figures, figures_conflict
 
-    vectors = np.asarray(data.embeddings(_corpus(name, a + b)), dtype=np.float32)
+    vectors = np.asarray(data.embeddings(_corpus(name, a + b), backend=backend), dtype=np.float32)
     cosine = np.einsum("ij,ij->i", vectors[: len(a)], vectors[len(a) :])
     numbers = np.array([numbers_conflict(x, y) for x, y in zip(a, b)], dtype=np.float32)
     figs = np.array(
@@ -150,18 +152,20 @@ def _read_tsv(path: Path) -> list[list[str]]:
         return list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def msrp_pairs(split: str) -> Pairs:
+def msrp_pairs(split: str, backend: str = "torch") -> Pairs:
     """MSRP ``split`` ("train", "test"): gold 1 for a paraphrase, else 0."""
     rows = _read_tsv(MSRP / f"msr-para-{split}.tsv")[1:]  # header: Quality #1 ID #2 ID ...
     gold = np.array([int(r[0]) for r in rows])
-    return score_pairs(f"msrp-{split}", [r[3] for r in rows], [r[4] for r in rows], gold)
+    a, b = [r[3] for r in rows], [r[4] for r in rows]
+    return score_pairs(f"msrp-{split}", a, b, gold, backend)
 
 
-def stsb_news_pairs(split: str) -> Pairs:
+def stsb_news_pairs(split: str, backend: str = "torch") -> Pairs:
     """STS-B ``split`` pairs of genre ``main-news``: gold is the 0-5 similarity score."""
     rows = [r for r in _read_tsv(STSB / f"sts-{split}.csv") if len(r) >= 7 and r[0] == "main-news"]
     gold = np.array([float(r[4]) for r in rows])
-    return score_pairs(f"stsb-news-{split}", [r[5] for r in rows], [r[6] for r in rows], gold)
+    a, b = [r[5] for r in rows], [r[6] for r in rows]
+    return score_pairs(f"stsb-news-{split}", a, b, gold, backend)
 
 
 def prf(said: np.ndarray, same: np.ndarray) -> dict[str, float]:
@@ -370,6 +374,90 @@ def talking_point_rows() -> list[dict[str, Any]]:
     return rows
 
 
+BACKENDS = ("onnx-int8", "static")  # compared with the torch rows above
+
+
+def _cluster_scores(
+    entry: tuple[list[str], np.ndarray, list[int], list[str]], threshold: float
+) -> dict[str, float]:
+    """Pair scores of simdedup's ClaimClusterer at ``threshold`` on a labelled set."""
+    from simdedup.claims import ClaimClusterer
+    from talking_points import pair_scores
+
+    texts, vectors, idx, truth = entry
+    found = ClaimClusterer(threshold).fit(vectors, partial(_at, texts))
+    return dict(pair_scores(truth, found.labels_[idx]))
+
+
+def backend_rows() -> list[dict[str, Any]]:
+    """simdedup's own rules on vectors from the faster backends: MSRP and STS-B news as above
+    (thresholds tuned on train), talking points at the defaults and, since a static model's
+    cosines run on another scale, at the threshold tuned on dev."""
+    from simdedup.claims import DEFAULT_THRESHOLD
+    from talking_points import GRID, examples_set, labelled_set
+
+    rows: list[dict[str, Any]] = []
+    for backend in BACKENDS:
+        label = f"simdedup, {backend} backend"
+        train, test = msrp_pairs("train", backend), msrp_pairs("test", backend)
+        methods = tuple(
+            PairMethod(f"{m.name.replace('simdedup', label)}", m.key, m.grid, m.fixed, m.params)
+            for m in MSRP_METHODS[:2]
+        )
+        rows += pair_rows(
+            "MSRP test", methods, train, test, train.gold, test.gold, "MSRP train", len(test.gold)
+        )
+        train, test = stsb_news_pairs("train", backend), stsb_news_pairs("test", backend)
+        methods = tuple(
+            PairMethod(f"{m.name.replace('simdedup', label)}", m.key, m.grid, m.fixed, m.params)
+            for m in STSB_METHODS[:1]
+        )
+        rows += pair_rows(
+            "STS-B news test",
+            methods,
+            train,
+            test,
+            _clear(train.gold),
+            _clear(test.gold),
+            "STS-B news train (clear pairs)",
+            len(test.gold),
+            spearman=True,
+        )
+        sets = {
+            "talking points dev": ("talking-points-dev", labelled_set("dev")),
+            "talking points test": ("talking-points-test", labelled_set("test")),
+            "talking points examples": ("talking-points-examples", examples_set()),
+        }
+        loaded = {}
+        for dataset, (name, (texts, labels)) in sets.items():
+            vectors = np.asarray(
+                data.embeddings(_corpus(name, texts), backend=backend), dtype=np.float32
+            )
+            idx = [i for i, lab in enumerate(labels) if lab is not None]
+            loaded[dataset] = (texts, vectors, idx, [str(labels[i]) for i in idx])
+
+        dev = loaded["talking points dev"]
+        dev_ari = [_cluster_scores(dev, float(t))["ari"] for t in GRID]
+        tuned = float(GRID[int(np.argmax(dev_ari))])
+        for threshold, how in ((DEFAULT_THRESHOLD, "defaults"), (tuned, "talking points dev")):
+            for dataset, entry in loaded.items():
+                scores, n = _cluster_scores(entry, threshold), len(entry[0])
+                extra = {"dataset": dataset, **scores, "tuned_on": how}
+                rows.append(
+                    common.row(
+                        SUITE,
+                        f"{label}" + (", dev-tuned threshold" if how != "defaults" else ""),
+                        n=n,
+                        dim=int(loaded[dataset][1].shape[1]),
+                        params={"threshold": threshold, "check_figures": True, "k": 20},
+                        pair_precision=scores["precision"],
+                        pair_recall=scores["recall"],
+                        extra=extra,
+                    )
+                )
+    return rows
+
+
 def run(quick: bool) -> list[dict[str, Any]]:
     """All quality rows. ``quick`` skips nothing: the suite takes seconds once embedded."""
     del quick
@@ -383,6 +471,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             (labelled / "talking_points_dev.jsonl", labelled / "talking_points_test.jsonl"),
             talking_point_rows,
         ),
+        ("faster backends", (MSRP / "msr-para-train.tsv", STSB / "sts-train.csv"), backend_rows),
     )
     for name, needed, section in sections:
         missing = [str(path) for path in needed if not path.exists()]

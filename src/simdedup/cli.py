@@ -18,13 +18,15 @@ import click
 from simdedup.errors import InputError, SimdedupError
 
 if TYPE_CHECKING:
-    from simdedup.embed import SentenceTransformerEncoder
+    from simdedup.embed import Encoder
     from simdedup.io import ReadStats
     from simdedup.store import AddStats, Store
     from simdedup.talking_points import TalkingPointsResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 KINDS = ("auto", "flat", "hnsw", "ivf")
+ALL_BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "static")  # = simdedup.encoders'; kept
+# literal here so that --help imports nothing heavy
 
 
 def _handle_errors(func: F) -> F:
@@ -74,10 +76,18 @@ def _model_options(func: F) -> F:
     options = [
         click.option("--model", default=None, metavar="NAME_OR_PATH",
                      help="sentence-transformers model (default: bundled all-MiniLM-L6-v2)."),
-        click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
-                     help="Texts per encoder batch."),
+        click.option("--backend", type=click.Choice(ALL_BACKENDS), default=None,
+                     help="How the model runs: onnx-int8 (default for the bundled model on a "
+                     "CPU), onnx, torch (default otherwise and on a GPU), or static (--fast). "
+                     "A store keeps the backend it was built with."),
+        click.option("--fast", is_flag=True, help="Static model distilled from the model "
+                     "(about 100x faster, less accurate); same as --backend static."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                     help="Texts per encoder batch (default: 1 onnx-int8, 16 onnx, 32 torch)."),
+        click.option("--threads", type=click.IntRange(min=1), default=None,
+                     help="CPU threads for the encoder (default: all cores)."),
         click.option("--device", default=None, help="Encoder device, e.g. cpu or cuda "
-                     "(default: cuda when present)."),
+                     "(default: cuda when present; torch backend)."),
         click.option("--index", "index_kind", type=click.Choice(KINDS), default=None,
                      help="FAISS index kind (default: auto by corpus size)."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings."),
@@ -122,7 +132,7 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     existed = store_dir.is_dir() and any(store_dir.iterdir())
     if store_dir.exists() and not store_dir.is_dir():
         raise InputError(f"--store {store_dir}: exists and is not a directory")
-    encoder = _encoder(opts) if opts["model"] else None
+    encoder = _encoder(opts) if _wants_encoder(opts) else None
     store = Store.open_or_create(store_dir, encoder=encoder, index=opts["index_kind"])
     _tune_encoder(store, opts)
     try:
@@ -430,13 +440,34 @@ def _check_format(as_json: bool, as_csv: bool) -> None:
         raise InputError("--json and --csv are exclusive; choose one")
 
 
-def _encoder(opts: dict[str, Any]) -> SentenceTransformerEncoder:
-    from simdedup.embed import SentenceTransformerEncoder
+def _backend(opts: dict[str, Any]) -> str | None:
+    backend: str | None = opts["backend"]
+    if opts["fast"]:
+        if backend not in (None, "static"):
+            raise InputError(f"--fast and --backend {backend} contradict; choose one")
+        backend = "static"
+    return backend
+
+
+def _wants_encoder(opts: dict[str, Any]) -> bool:
+    """Whether the options name an encoder (else an existing store's own is used)."""
+    return bool(opts["model"] or _backend(opts))
+
+
+def _encoder(opts: dict[str, Any]) -> Encoder:
+    from simdedup.encoders import make_encoder
 
     model = opts["model"]
     if model is not None and Path(model).expanduser().exists() and not Path(model).is_dir():
         raise InputError(f"--model {model}: not a model directory")
-    return SentenceTransformerEncoder(model, batch_size=opts["batch_size"], device=opts["device"])
+    return make_encoder(
+        model,
+        _backend(opts) or "auto",
+        batch_size=opts["batch_size"],
+        device=opts["device"],
+        threads=opts["threads"],
+        quiet=opts["quiet"],
+    )
 
 
 def _tune_encoder(store: Store, opts: dict[str, Any]) -> None:
@@ -446,6 +477,7 @@ def _tune_encoder(store: Store, opts: dict[str, Any]) -> None:
     if isinstance(encoder, SentenceTransformerEncoder):
         encoder.batch_size = opts["batch_size"]
         encoder.device = opts["device"]
+        encoder.threads = opts["threads"]
 
 
 @contextmanager
@@ -460,7 +492,7 @@ def _corpus(
     if store_dir is None and not paths:
         raise InputError("give PATHs to read, or --store DIR")
     if store_dir is not None:
-        encoder = _encoder(opts) if opts["model"] else None
+        encoder = _encoder(opts) if _wants_encoder(opts) else None
         store = Store.open(store_dir, encoder=encoder, index=opts["index_kind"])
         _tune_encoder(store, opts)
     else:

@@ -122,6 +122,51 @@ class SelfJoin:
         return np.asarray(probes, dtype=np.int64)
 
 
+def knn_join(
+    vectors: np.ndarray,
+    k: int,
+    *,
+    nlist: int | None = None,
+    nprobe: int | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Approximate ``k`` nearest neighbours of every row among the rows, the IVF way.
+
+    Each row is compared with the rows of its ``nprobe`` nearest k-means cells, one matrix
+    product per cell as in :class:`SelfJoin`, keeping a running top ``k`` per row. Returns
+    ``(ids, scores)`` of shape ``(n, k)``, best first; a row's own id is left out, and ``-1``
+    fills rows with fewer than ``k`` candidates. Far cheaper than ``n`` index searches for
+    the k-NN graph of a whole corpus.
+    """
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    n = len(x)
+    best_ids = np.full((n, k), -1, dtype=np.int64)
+    best = np.full((n, k), -np.inf, dtype=np.float32)
+    if n < 2:
+        return best_ids, best
+    probes = SelfJoin(0.0, nlist=nlist, nprobe=nprobe, seed=seed)._probes(x)
+    for src, members, scores in _cell_blocks(probes, x):
+        scores[src[:, None] == members[None, :]] = -np.inf  # a row is not its own neighbour
+        take = min(k, len(members))
+        if take < len(members):
+            part = np.argpartition(-scores, take - 1, axis=1)[:, :take]
+            scores, ids = np.take_along_axis(scores, part, axis=1), members[part]
+        else:
+            ids = np.broadcast_to(members, scores.shape)
+        merged = np.concatenate([best[src], scores], axis=1)
+        merged_ids = np.concatenate([best_ids[src], ids], axis=1)
+        top = np.argpartition(-merged, k - 1, axis=1)[:, :k]
+        best[src] = np.take_along_axis(merged, top, axis=1)
+        best_ids[src] = np.take_along_axis(merged_ids, top, axis=1)
+    order = np.argsort(-best, axis=1, kind="stable")
+    best, best_ids = (
+        np.take_along_axis(best, order, axis=1),
+        np.take_along_axis(best_ids, order, axis=1),
+    )
+    best_ids[~np.isfinite(best)] = -1
+    return best_ids, best
+
+
 def range_pairs(
     index: VectorIndex, queries: np.ndarray, threshold: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -137,10 +182,19 @@ def range_pairs(
 def _cell_pairs(
     probes: np.ndarray, x: np.ndarray, threshold: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``(src, dst, score)`` of every row against the rows living in each of its probed cells.
+    """``(src, dst, score)`` of every row against the rows living in each of its probed cells,
+    for the pairs scoring at least ``threshold``."""
+    for src, members, scores in _cell_blocks(probes, x):
+        i, j = np.nonzero(scores >= threshold)
+        yield src[i], members[j], scores[i, j]
 
-    Cell by cell, the rows that probe it are compared with the rows whose own cell it is in one
-    matrix product (BLAS speed; memory bounded by :data:`BLOCK_CELLS`)."""
+
+def _cell_blocks(
+    probes: np.ndarray, x: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``(queries, members, scores)`` blocks: cell by cell, the rows that probe the cell are
+    compared with the rows whose own cell it is in one matrix product (BLAS speed; memory
+    bounded by :data:`BLOCK_CELLS`). A row meets each cell at most once."""
     n, nprobe = probes.shape
     nlist = int(probes.max()) + 1 if n else 0
     home = probes[:, 0]
@@ -158,9 +212,7 @@ def _cell_pairs(
         step = max(1, BLOCK_CELLS // len(members))
         for start in range(0, len(queries), step):
             src = queries[start : start + step]
-            scores = x[src] @ target
-            i, j = np.nonzero(scores >= threshold)
-            yield src[i], members[j], scores[i, j]
+            yield src, members, x[src] @ target
 
 
 def _unique_pairs(

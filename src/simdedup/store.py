@@ -37,12 +37,12 @@ from simdedup.catalog import Catalog, ParagraphTable, StoredParagraph
 from simdedup.embed import (
     DEFAULT_MODEL,
     Encoder,
-    SentenceTransformerEncoder,
     embed_missing,
     encode_checked,
     encoder_fingerprint,
     encoder_name,
 )
+from simdedup.encoders import encoder_backend, make_encoder
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index import KINDS, VectorIndex, choose_kind
 from simdedup.io import Record
@@ -123,7 +123,7 @@ class Store:
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise StoreError(f"{path}: exists and is not an empty directory")
         _check_kind(index)
-        encoder = encoder if encoder is not None else SentenceTransformerEncoder()
+        encoder = encoder if encoder is not None else make_encoder()
         meta = _new_meta(encoder, index)
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -195,7 +195,7 @@ class Store:
         """A store that lives in memory. Embeddings are cached in ``cache`` (default: the user
         cache, see :func:`simdedup.cache.default_cache_path`)."""
         _check_kind(index)
-        encoder = encoder if encoder is not None else SentenceTransformerEncoder()
+        encoder = encoder if encoder is not None else make_encoder()
         meta = _new_meta(encoder, index)
         catalog = Catalog(None)
         catalog.create(meta)
@@ -226,11 +226,17 @@ class Store:
         return self._fingerprint or self.catalog.meta("fingerprint", "")
 
     @property
+    def backend(self) -> str:
+        """Backend the store's vectors were made with (``torch`` for stores made before
+        simdedup recorded it)."""
+        return self.catalog.meta("backend", "torch")
+
+    @property
     def encoder(self) -> Encoder:
-        """The encoder for this store (the recorded model unless one was passed in)."""
+        """The encoder for this store (the recorded model and backend unless one was passed)."""
         if self._encoder is None:
-            model = self.model
-            self._encoder = SentenceTransformerEncoder(None if model == DEFAULT_MODEL else model)
+            backend = self.backend
+            self._encoder = make_encoder(self.model, "torch" if backend == "custom" else backend)
         return self._encoder
 
     def _check_encoder(self) -> None:
@@ -244,10 +250,12 @@ class Store:
                 f"loaded here ({exc})"
             ) from None
         if current != stored:
+            built = f"model {self.model!r}, backend {self.backend}"
+            used = f"{encoder_name(encoder)!r}, backend {encoder_backend(encoder)}"
             raise StoreError(
-                f"{self.path}: store was built with model {self.model!r} (fingerprint "
-                f"{stored[:12]}); this run uses {encoder_name(encoder)!r} (fingerprint "
-                f"{current[:12]}). Use --model {self.model} or another --store"
+                f"{self.path}: store was built with {built} (fingerprint {stored}); this "
+                f"run uses {used} (fingerprint {current}). Leave out --model/--backend/"
+                "--fast to use the store's, or use another --store"
             )
         self._fingerprint = current
 
@@ -482,6 +490,7 @@ class Store:
             "format_version": FORMAT_VERSION,
             "simdedup_version": __version__,
             "model": self.model,
+            "backend": self.backend,
             "fingerprint": meta("fingerprint", ""),
             "dim": self.dim,
             "metric": "cosine",
@@ -506,6 +515,7 @@ def _new_meta(encoder: Encoder, index: str) -> dict[str, str]:
     return {
         "format_version": str(FORMAT_VERSION),
         "model": encoder_name(encoder),
+        "backend": encoder_backend(encoder),
         "fingerprint": encoder_fingerprint(encoder),
         "dim": "0",
         "metric": "cosine",

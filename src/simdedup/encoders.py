@@ -1,0 +1,42 @@
+"""Choosing an encoder by model and backend, as the CLI and stores name them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simdedup.embed import BACKENDS, DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
+from simdedup.errors import InputError
+
+ALL_BACKENDS = (*BACKENDS, "static")
+
+
+def make_encoder(
+    model: str | Path | None = None,
+    backend: str = "auto",
+    *,
+    batch_size: int | None = None,
+    device: str | None = None,
+    threads: int | None = None,
+    quiet: bool = False,
+) -> Encoder:
+    """A :class:`SentenceTransformerEncoder`, or for ``backend="static"`` a
+    :class:`~simdedup.static_encoder.StaticEncoder` distilled from ``model``.
+
+    ``model`` may be :data:`~simdedup.embed.DEFAULT_MODEL` or ``None`` for the bundled model.
+    """
+    if backend not in ALL_BACKENDS:
+        raise InputError(f"--backend must be one of {', '.join(ALL_BACKENDS)}; got {backend!r}")
+    if model == DEFAULT_MODEL:
+        model = None
+    if backend == "static":
+        from simdedup.static_encoder import StaticEncoder
+
+        return StaticEncoder(model, quiet=quiet)
+    return SentenceTransformerEncoder(
+        model, backend=backend, batch_size=batch_size, device=device, threads=threads
+    )
+
+
+def encoder_backend(encoder: Encoder) -> str:
+    """The encoder's resolved ``backend`` (``"custom"`` for encoders without one)."""
+    return str(getattr(encoder, "backend", "") or "custom")

@@ -1,0 +1,138 @@
+"""The fast mode: a static (model2vec) model distilled from a sentence-transformers model.
+
+A static model keeps one vector per vocabulary token, taken from the full model, and embeds a
+text as the mean of its tokens' vectors: no transformer at run time, about 100x the speed of the
+bundled model on a CPU, with lower quality (see ``benchmarks/README.md``). The distillation runs
+offline from the model's directory on first use (about 25 s on 2 cores) and is cached in the
+user cache directory (``<cache>/models/<fingerprint>-static<dims>-v<version>/``), written to a
+temporary directory and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simdedup.embed import DEFAULT_MODEL, default_model_path, fingerprint_dir, normalize_rows
+from simdedup.errors import InputError
+
+STATIC_VERSION = "1"  # bump when the distillation recipe changes
+DEFAULT_DIMS = 256
+
+
+class StaticEncoder:
+    """Static embeddings distilled with model2vec from a sentence-transformers model.
+
+    Parameters
+    ----------
+    model:
+        The model to distil: ``None`` for the bundled all-MiniLM-L6-v2, or a model directory.
+    dims:
+        Dimensions kept by PCA (at most the model's own; 256 by default).
+    quiet:
+        No message on stderr while distilling.
+    """
+
+    backend = "static"
+
+    def __init__(
+        self, model: str | Path | None = None, *, dims: int = DEFAULT_DIMS, quiet: bool = False
+    ) -> None:
+        if not isinstance(dims, int) or isinstance(dims, bool) or dims < 2:
+            raise InputError(f"dims must be an integer >= 2; got {dims!r}")
+        self.model = model
+        self.dims = dims
+        self.quiet = quiet
+        self._static: Any = None
+        self._fingerprint: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """Directory of the model distilled from."""
+        if self.model is None:
+            return default_model_path()
+        path = Path(self.model).expanduser()
+        if not path.is_dir():
+            raise InputError(
+                f"--model {self.model}: the static mode distils from a local model directory"
+            )
+        return path
+
+    @property
+    def name(self) -> str:
+        """Name recorded in stores: the source model's."""
+        return DEFAULT_MODEL if self.model is None else str(self.path.resolve())
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            base = fingerprint_dir(self.path)
+            self._fingerprint = f"{base}+static{self.dims}-v{STATIC_VERSION}"
+        return self._fingerprint
+
+    @property
+    def directory(self) -> Path:
+        """Cache directory of the distilled model."""
+        from simdedup.onnx_export import models_dir
+
+        return models_dir() / self.fingerprint.replace("+", "-")
+
+    def load(self) -> Any:
+        """The model2vec ``StaticModel``, distilled first if the cache has none."""
+        if self._static is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            target = self.directory
+            if not (target / "model.safetensors").is_file():
+                self._distill(target)
+            try:
+                from model2vec import StaticModel
+            except ImportError:
+                raise InputError("the static mode needs model2vec: pip install model2vec") from None
+            self._static = StaticModel.from_pretrained(target, normalize=True)
+        return self._static
+
+    def _distill(self, target: Path) -> None:
+        try:
+            from model2vec.distill import distill
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:
+            raise InputError(
+                f"the static mode needs model2vec's distill extra ({exc.name} is missing): "
+                "pip install 'model2vec[distill]'"
+            ) from None
+        if not self.quiet:
+            print(
+                f"simdedup: distilling a static model from {self.name} "
+                "(once; about 25 s on 2 cores)",
+                file=sys.stderr,
+            )
+        hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        chatter = io.StringIO()  # model2vec's and transformers' bars and load reports
+        try:
+            with contextlib.redirect_stderr(chatter), contextlib.redirect_stdout(chatter):
+                static = distill(model_name=str(self.path), pca_dims=self.dims)
+                static.save_pretrained(work)
+            try:
+                work.rename(target)
+            except OSError:  # another process finished the same distillation first
+                if not (target / "model.safetensors").is_file():
+                    raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised float32 embeddings, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        vectors = self.load().encode(list(texts), use_multiprocessing=False)
+        return normalize_rows(np.asarray(vectors, dtype=np.float32))
