@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simdedup.errors import InputError
-from simdedup.selfjoin import EXACT_MAX, SelfJoin
+from simdedup.selfjoin import EXACT_MAX, SelfJoin, knn_join
 from test_cli import run
 from test_index import clustered
 
@@ -85,3 +85,31 @@ def test_cli_dedup_ivf_join_matches_exact_with_the_real_model(tmp_path: Path) ->
     assert groups["exact"] and groups["ivf"] == groups["exact"]
     bad = run("dedup", str(examples), "--join", "lsh")
     assert bad.returncode == 2 and "'lsh' is not one of" in bad.stderr
+
+
+def test_knn_join_against_brute_force() -> None:
+    x = clustered(8_000, dim=64, centers=200)
+    ids, scores = knn_join(x, 10, nprobe=16)
+    assert ids.shape == scores.shape == (8_000, 10)
+    truth = np.argsort(-(x @ x.T - 2 * np.eye(len(x), dtype=np.float32)), axis=1)[:, :10]
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids.tolist(), truth.tolist())])
+    assert recall >= 0.9, recall
+    assert not np.any(ids == np.arange(len(x))[:, None])  # never a row's own neighbour
+    assert np.all(np.diff(scores, axis=1) <= 1e-6)  # best first
+    np.testing.assert_allclose(scores[:, 0], np.sum(x * x[ids[:, 0]], axis=1), atol=1e-5)
+    few, few_scores = knn_join(x[:5], 10)
+    assert np.all(few[:, 4:] == -1) and np.all(few[:, :4] >= 0)  # only 4 others exist
+    assert np.isneginf(few_scores[:, 4:]).all()
+
+
+def test_talking_point_graph_switches_to_the_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simdedup.claims import ClaimClusterer
+
+    x = clustered(3_000, dim=64, centers=60)
+    searched = ClaimClusterer(0.6).graph(x)
+    monkeypatch.setattr("simdedup.claims.KNN_JOIN_MIN", 1_000)
+    joined = ClaimClusterer(0.6).graph(x)
+    exact = set(zip(searched[0].tolist(), searched[1].tolist()))
+    found = set(zip(joined[0].tolist(), joined[1].tolist()))
+    assert len(exact) > 10_000 and len(found & exact) / len(exact) >= 0.95
+    assert np.all(joined[0] < joined[1]) and np.all(joined[2] >= 0.6 - 1e-6)

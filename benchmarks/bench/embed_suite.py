@@ -1,16 +1,20 @@
 """Embed suite: paragraphs/s of the bundled model, plain sentence-transformers against simdedup.
 
 On one seeded sample of real paragraphs (UNGDC and MFA mixed, realistic lengths), each path runs
-in its own process at several batch sizes, after a warm-up batch:
+in its own process, after a warm-up batch:
 
 - ``sentence-transformers``: ``SentenceTransformer.encode(texts, batch_size=b,
-  normalize_embeddings=True)``, what a user would write;
-- ``simdedup``: the encoder path ``simdedup index`` takes, :func:`simdedup.embed.embed_missing`
-  with :class:`~simdedup.embed.SentenceTransformerEncoder` into an in-memory embedding cache
-  (length-sorted chunks, normalisation, cache writes included).
+  normalize_embeddings=True)``, what a user would write (batch 32 is its default);
+- ``simdedup <backend>``: the encoder path ``simdedup index`` takes,
+  :func:`simdedup.embed.embed_missing` into an in-memory embedding cache (length-sorted chunks,
+  normalisation, cache writes included), for each backend: ``torch`` (sentence-transformers
+  underneath), ``onnx``, ``onnx-int8`` (the default) and ``static`` (``--fast``). Exports and
+  distillations are made before the clock starts (they are cached once per machine).
 
-``build_s`` is the model load, ``search_s`` the encoding of the sample, ``qps`` paragraphs/s;
-``extra.mean_cosine_vs_plain`` compares each path's vectors with the plain path's at batch 32.
+``build_s`` is the model load, ``search_s`` the encoding of the sample, ``qps`` paragraphs/s,
+``extra.speedup_vs_plain`` the ratio to plain sentence-transformers at batch 32 in the same run,
+and ``extra.mean_cosine_vs_plain`` / ``min_cosine_vs_plain`` compare each path's vectors with
+the plain path's (the static model lives in another space: no cosine).
 """
 
 from __future__ import annotations
@@ -23,8 +27,14 @@ import numpy as np
 
 from bench import common, data
 
-QUICK_BATCHES = (16, 32)
-FULL_BATCHES = (8, 16, 32, 64, 128)
+PATHS: dict[str, tuple[str | None, tuple[int, ...], tuple[int, ...]]] = {
+    # path: (backend, quick batch sizes, full batch sizes)
+    "sentence-transformers": (None, (32,), (16, 32, 64)),
+    "simdedup torch": ("torch", (32,), (16, 32, 64)),
+    "simdedup onnx": ("onnx", (16,), (8, 16, 32)),
+    "simdedup onnx-int8": ("onnx-int8", (1,), (1, 4, 16)),
+    "simdedup static": ("static", (4096,), (4096,)),
+}
 QUICK_SAMPLE = 512
 FULL_SAMPLE = 2_048
 
@@ -41,36 +51,44 @@ def sample_texts(n: int) -> list[str]:
 
 
 def measure(path: str, texts: list[str], batches: tuple[int, ...], save_to: str) -> dict[str, Any]:
-    """Runs in a fresh process: load the model, time every batch size, save the batch-32
-    vectors to ``save_to``."""
+    """Runs in a fresh process: load the model, time every batch size, save the vectors of
+    the first batch size to ``save_to``."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
     from simdedup.cache import EmbeddingCache
     from simdedup.embed import SentenceTransformerEncoder, embed_missing
+    from simdedup.encoders import make_encoder
     from simdedup.segment import text_hash
 
+    backend = PATHS[path][0]
     started = time.perf_counter()
-    encoder = SentenceTransformerEncoder(device="cpu")
+    encoder: Any = make_encoder(None, backend or "torch", device="cpu", quiet=True)
     model = encoder.load()
     load_s = time.perf_counter() - started
-    model.encode(texts[:32], batch_size=32)  # warm-up
+    encoder.encode(texts[:32])  # warm-up
     out: dict[str, Any] = {"load_s": load_s, "threads": torch.get_num_threads(), "runs": {}}
     reference = None
     for batch in batches:
         started = time.perf_counter()
-        if path == "sentence-transformers":
+        if backend is None:
             vectors = model.encode(texts, batch_size=batch, normalize_embeddings=True)
         else:
-            encoder.batch_size = batch
+            if isinstance(encoder, SentenceTransformerEncoder):
+                encoder.batch_size = batch
+                encoder._model = None  # the ONNX runner takes its batch size when loaded
+                encoder.load()
+                encoder.encode(texts[:4])
+                started = time.perf_counter()
             cache = EmbeddingCache(None)
             hashes = [text_hash(t) for t in texts]
-            embed_missing(encoder, "bench", dict(zip(hashes, texts)), cache)
+            chunk = getattr(encoder, "chunk_size", None)
+            embed_missing(encoder, "bench", dict(zip(hashes, texts)), cache, chunk_size=chunk)
             vectors = cache.get("bench", hashes)
             cache.close()
         seconds = time.perf_counter() - started
         out["runs"][batch] = {"seconds": seconds}
-        if batch == 32 or reference is None:
+        if reference is None:
             reference = np.asarray(vectors, dtype=np.float32)
     np.save(save_to, reference)
     return out
@@ -78,39 +96,55 @@ def measure(path: str, texts: list[str], batches: tuple[int, ...], save_to: str)
 
 def run(quick: bool) -> list[dict[str, Any]]:
     n = QUICK_SAMPLE if quick else FULL_SAMPLE
-    batches = QUICK_BATCHES if quick else FULL_BATCHES
     texts = sample_texts(n)
     chars = np.array([len(t) for t in texts])
     base = str(data.cache_dir() / "embed-suite")
     rows = []
     results = {}
-    for path in ("sentence-transformers", "simdedup"):
+    for path, (_, quick_batches, full_batches) in PATHS.items():
+        batches = quick_batches if quick else full_batches
         print(f"  embed {path} ({n} paragraphs, batch sizes {batches}) ...", flush=True)
-        results[path] = common.isolated(measure, path, texts, batches, f"{base}-{path}.npy")
+        slug = path.replace(" ", "-")
+        results[path] = common.isolated(measure, path, texts, batches, f"{base}-{slug}.npy")
     plain = np.load(base + "-sentence-transformers.npy")
+    plain_qps = None
+    if "error" not in results["sentence-transformers"]:
+        runs = results["sentence-transformers"]["runs"]
+        plain_qps = n / runs[32 if 32 in runs else next(iter(runs))]["seconds"]
     for path, got in results.items():
         if "error" in got:
             rows.append(common.row("embed", path, n=n, extra={"error": got["error"]}))
             continue
-        mine = np.load(base + f"-{path}.npy")
-        cosine = float(np.mean(np.sum(plain * mine, axis=1)))
+        mine = np.load(base + f"-{path.replace(' ', '-')}.npy")
+        cosines = np.sum(plain * mine, axis=1) if mine.shape == plain.shape else None
         for batch, run_ in got["runs"].items():
+            qps = n / run_["seconds"]
             rows.append(
                 common.row(
                     "embed",
                     path,
                     n=n,
-                    dim=384,
-                    params={"batch_size": int(batch), "model": "all-MiniLM-L6-v2 (bundled)"},
+                    dim=int(mine.shape[1]),
+                    params={
+                        "batch_size": int(batch),
+                        "backend": PATHS[path][0] or "sentence-transformers",
+                        "model": "all-MiniLM-L6-v2 (bundled)",
+                    },
                     build_s=got["load_s"],
                     search_s=run_["seconds"],
-                    qps=n / run_["seconds"],
+                    qps=qps,
                     peak_rss_mb=got["peak_rss_mb"],
                     extra={
                         "mean_chars": int(chars.mean()),
                         "median_chars": int(np.median(chars)),
                         "torch_threads": got["threads"],
-                        "mean_cosine_vs_plain": round(cosine, 5),
+                        "speedup_vs_plain": round(qps / plain_qps, 2) if plain_qps else None,
+                        "mean_cosine_vs_plain": (
+                            None if cosines is None else round(float(cosines.mean()), 5)
+                        ),
+                        "min_cosine_vs_plain": (
+                            None if cosines is None else round(float(cosines.min()), 5)
+                        ),
                     },
                 )
             )

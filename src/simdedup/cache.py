@@ -47,7 +47,11 @@ class EmbeddingCache:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=30)
+            self._db = sqlite3.connect(
+                str(self.path) if self.path else ":memory:",
+                timeout=30,
+                check_same_thread=False,  # Store.add embeds on a worker thread, one at a time
+            )
             self._db.execute("PRAGMA page_size=8192")  # 1.5 KB vectors: 5 a page, little slack
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")

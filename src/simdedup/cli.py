@@ -233,7 +233,7 @@ def similar_command(
     "--threshold",
     type=click.FloatRange(-1, 1),
     default=None,
-    help="Minimum cosine similarity of duplicates  [default: 0.9]",
+    help="Minimum cosine similarity of duplicates  [default: 0.9; 0.97 with --fast]",
 )
 @click.option("--cross-outlet", is_flag=True, help="Only groups spanning two or more outlets.")
 @click.option(
@@ -280,7 +280,7 @@ def dedup_command(
     **opts: Any,
 ) -> None:
     """Group near-duplicate paragraphs (reprints, light edits) across documents."""
-    from simdedup.dedup import DEFAULT_THRESHOLD, Deduplicator, deduplicated_records
+    from simdedup.dedup import Deduplicator, deduplicated_records
     from simdedup.output import dedup_listing
 
     _check_format(as_json, as_csv)
@@ -288,7 +288,7 @@ def dedup_command(
         raise InputError(f"--output {output}: is a directory")
     with _corpus(store_dir, paths, opts) as store:
         dedup = Deduplicator(
-            DEFAULT_THRESHOLD if threshold is None else threshold,
+            threshold,
             cross_outlet=cross_outlet,
             keep=keep,
             check_numbers=not ignore_numbers,

@@ -42,6 +42,7 @@ class StaticEncoder:
     """
 
     backend = "static"
+    chunk_size = 4096  # texts per encode call: tokenisation runs in parallel over a call
 
     def __init__(
         self, model: str | Path | None = None, *, dims: int = DEFAULT_DIMS, quiet: bool = False

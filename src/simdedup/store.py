@@ -37,11 +37,11 @@ from simdedup.catalog import Catalog, ParagraphTable, StoredParagraph
 from simdedup.embed import (
     DEFAULT_MODEL,
     Encoder,
-    embed_missing,
     encode_checked,
     encoder_fingerprint,
     encoder_name,
 )
+from simdedup.embed_worker import EmbedWorker
 from simdedup.encoders import encoder_backend, make_encoder
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index import KINDS, VectorIndex, choose_kind
@@ -362,6 +362,12 @@ class Store:
         catalog = self.catalog
         catalog.begin()
         new_file: Path | None = None
+        worker = EmbedWorker(
+            self.encoder,
+            self.fingerprint,
+            self._cache,
+            None if progress is None else (lambda n: progress("embed", n)),
+        )
         try:
             known = set(catalog.row_hashes())
             new_hashes: dict[str, None] = {}
@@ -374,9 +380,11 @@ class Store:
                 if progress is not None:
                     progress("read", 1)
                 if len(pending) >= PENDING_CHUNK:
-                    self._embed(pending, stats, progress)
+                    worker.submit(pending)  # encoded while the next chunk is read
                     pending = {}
-            self._embed(pending, stats, progress)
+            worker.submit(pending)
+            worker.wait()
+            stats.embedded, stats.embed_seconds = worker.embedded, worker.seconds
             stats.new_texts = len(new_hashes)
             if new_hashes or stats.replaced:
                 new_file = self._update_index(list(new_hashes), stats)
@@ -385,6 +393,7 @@ class Store:
             catalog.set_meta(updated=_now())
             catalog.commit()
         except BaseException:
+            worker.stop()
             catalog.rollback()
             self._index = None
             if new_file is not None:
@@ -410,24 +419,6 @@ class Store:
         stats.empty += not paragraphs
         stats.paragraphs += len(paragraphs)
         return paragraphs
-
-    def _embed(
-        self,
-        pending: dict[str, str],
-        stats: AddStats,
-        progress: Callable[[str, int], None] | None,
-    ) -> None:
-        if not pending:
-            return
-        load = getattr(self.encoder, "load", None)
-        if callable(load) and self._cache.missing(self.fingerprint, list(pending)):
-            load()  # model loading is not embedding time; none at all when all are cached
-        started = time.perf_counter()
-        report = None if progress is None else (lambda n: progress("embed", n))
-        stats.embedded += embed_missing(
-            self.encoder, self.fingerprint, pending, self._cache, progress=report
-        )
-        stats.embed_seconds += time.perf_counter() - started
 
     def _update_index(self, new_hashes: list[str], stats: AddStats) -> Path | None:
         """Extend or rebuild the index inside the open transaction; returns the new file."""

@@ -1,0 +1,102 @@
+"""Embedding on a worker thread while ingestion goes on reading, splitting and storing.
+
+Tokenizers, ONNX Runtime, torch and numpy release the GIL while they work, so on a 2-core machine
+the reading of the next chunk of documents overlaps the encoding of the last one. At most one
+chunk is in flight and one is being collected, so memory stays bounded. The worker commits each
+encoded chunk to the embedding cache (see :func:`simdedup.embed.embed_missing`), so an
+interrupted run keeps what was embedded; it is a daemon thread, so an interrupt never waits for
+it to finish a chunk.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from simdedup.embed import Encoder, embed_missing
+
+if TYPE_CHECKING:
+    from simdedup.cache import EmbeddingCache
+
+
+class _Stopped(Exception):
+    """Raised inside the worker when the ingest was abandoned."""
+
+
+class EmbedWorker:
+    """Encodes submitted chunks of ``{hash: text}`` one at a time on a background thread.
+
+    ``progress(n)`` is called (from the worker) as texts are embedded or found cached.
+    :attr:`embedded` and :attr:`seconds` count the work done (model loading excluded).
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        fingerprint: str,
+        cache: EmbeddingCache,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.fingerprint = fingerprint
+        self.cache = cache
+        self.progress = progress
+        self.embedded = 0
+        self.seconds = 0.0
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+
+    def submit(self, texts: dict[str, str]) -> None:
+        """Wait for the chunk in flight (re-raising its error), then start on ``texts``."""
+        self.wait()
+        if not texts:
+            return
+        self._thread = threading.Thread(
+            target=self._run, args=(texts,), name="simdedup-embed", daemon=True
+        )
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the chunk in flight is done; re-raise its error."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self) -> None:
+        """Abandon the work: the worker stops after the chunk it is encoding (already cached)."""
+        self._stop.set()
+
+    def _run(self, texts: dict[str, str]) -> None:
+        try:
+            self._embed(texts)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # handed to the caller's thread by wait()
+            self._error = exc
+
+    def _embed(self, texts: dict[str, str]) -> None:
+        load = getattr(self.encoder, "load", None)
+        if callable(load) and self.cache.missing(self.fingerprint, list(texts)):
+            load()  # model loading is not embedding time; none at all when all are cached
+        started = time.perf_counter()
+        self.embedded += embed_missing(
+            self.encoder,
+            self.fingerprint,
+            texts,
+            self.cache,
+            chunk_size=getattr(self.encoder, "chunk_size", None),
+            progress=self._report,
+        )
+        self.seconds += time.perf_counter() - started
+
+    def _report(self, n: int) -> None:
+        if self._stop.is_set():
+            raise _Stopped
+        if self.progress is not None:
+            self.progress(n)
