@@ -276,3 +276,39 @@ def test_real_model_store_roundtrip(tmp_path: Path, real_encoder: object) -> Non
         assert exact[0].score == exact[1].score  # one text, one row, one score
         assert top[3].pid == "vna-1:3" and top[3].score < top[2].score  # the 25th, trade pact
         assert len(RECORDS) == reopened.counts()["documents"]
+
+
+class SlowEncoder(HashingEncoder):
+    """Takes its time per batch, so a stop request arrives mid-chunk."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        import time
+
+        time.sleep(0.05)
+        return super().encode(texts)
+
+
+def test_embed_worker_stops_at_a_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simdedup.cache import EmbeddingCache
+    from simdedup.embed_worker import EmbedWorker
+
+    monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 4)
+    cache = EmbeddingCache(None)
+    encoder = SlowEncoder()
+    worker = EmbedWorker(encoder, encoder.fingerprint, cache)
+    texts = {f"h{i}": f"paragraph number {i} about the harbour" for i in range(400)}
+    worker.submit(texts)
+    worker.stop()  # returns once the chunk in hand is cached, long before all 400
+    cached = 400 - len(cache.missing(encoder.fingerprint, list(texts)))
+    assert 0 < cached < 400 and cached % 4 == 0 and cached == encoder.encoded
+
+
+def test_embed_worker_hands_errors_to_the_caller() -> None:
+    from simdedup.cache import EmbeddingCache
+    from simdedup.embed_worker import EmbedWorker
+
+    encoder = FailingEncoder(fail_after=0)
+    worker = EmbedWorker(encoder, encoder.fingerprint, EmbeddingCache(None))
+    worker.submit({"a": "some text"})
+    with pytest.raises(Boom):
+        worker.wait()

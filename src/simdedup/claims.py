@@ -114,7 +114,6 @@ class ClaimClusterer:
         _, first = np.unique(low * n + high, return_index=True)
         return low[first], high[first], sim[first]
 
-
     def _joined_graph(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The graph from the IVF k-NN self-join (:func:`simdedup.selfjoin.knn_join`)."""
         from simdedup.selfjoin import knn_join

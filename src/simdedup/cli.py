@@ -139,10 +139,16 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
         stats, read = _add(store, paths, opts)
         if stats.totals.get("paragraphs", 0) == 0:
             raise InputError(_empty_message(paths, read, opts))
-    except BaseException:
+    except BaseException as exc:
         store.close()
-        if not existed:  # a store this run created and could not fill is removed again
-            shutil.rmtree(store_dir, ignore_errors=True)
+        if not existed and not _has_embeddings(store_dir):
+            shutil.rmtree(store_dir, ignore_errors=True)  # created here, nothing worth keeping
+        elif isinstance(exc, KeyboardInterrupt):
+            click.echo(
+                f"{store_dir}: the embeddings computed so far are kept; run the same command "
+                "again to resume",
+                err=True,
+            )
         raise
     store.close()
     if as_json:
@@ -433,6 +439,20 @@ def report_command(
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _has_embeddings(store_dir: Path) -> bool:
+    """Whether a store's embedding cache holds any vector (worth keeping for a resume)."""
+    from simdedup.cache import EmbeddingCache
+    from simdedup.store import CACHE
+
+    if not (store_dir / CACHE).is_file():
+        return False
+    cache = EmbeddingCache(store_dir / CACHE)
+    try:
+        return len(cache) > 0
+    finally:
+        cache.close()
 
 
 def _check_format(as_json: bool, as_csv: bool) -> None:

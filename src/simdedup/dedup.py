@@ -45,6 +45,8 @@ STATIC_THRESHOLD = 0.97  # the static (--fast) model's cosines run high: at 0.97
 def default_threshold(backend: str) -> float:
     """Dedup's default threshold for vectors of ``backend``."""
     return STATIC_THRESHOLD if backend == "static" else DEFAULT_THRESHOLD
+
+
 KEEP = ("earliest", "longest", "first")
 CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
 LONGER_SHARE = 0.5  # containment: shared sentences must also be half of the longer paragraph

@@ -4,12 +4,12 @@ Tokenizers, ONNX Runtime, torch and numpy release the GIL while they work, so on
 the reading of the next chunk of documents overlaps the encoding of the last one. At most one
 chunk is in flight and one is being collected, so memory stays bounded. The worker commits each
 encoded chunk to the embedding cache (see :func:`simdedup.embed.embed_missing`), so an
-interrupted run keeps what was embedded; it is a daemon thread, so an interrupt never waits for
-it to finish a chunk.
+interrupted run keeps what was embedded; on an interrupt it stops after the chunk it is on.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +46,7 @@ class EmbedWorker:
         self.embedded = 0
         self.seconds = 0.0
         self._thread: threading.Thread | None = None
+        self._done = threading.Event()  # set by the worker when its chunk is finished
         self._error: BaseException | None = None
         self._stop = threading.Event()
 
@@ -54,6 +55,7 @@ class EmbedWorker:
         self.wait()
         if not texts:
             return
+        self._done = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(texts,), name="simdedup-embed", daemon=True
         )
@@ -62,23 +64,39 @@ class EmbedWorker:
     def wait(self) -> None:
         """Block until the chunk in flight is done; re-raise its error."""
         if self._thread is not None:
-            self._thread.join()
+            # an Event, not Thread.join: a join interrupted by Ctrl-C marks the thread as
+            # stopped while it still runs (CPython 3.11), so a second join would not wait
+            self._done.wait()
             self._thread = None
         if self._error is not None:
             error, self._error = self._error, None
             raise error
 
     def stop(self) -> None:
-        """Abandon the work: the worker stops after the chunk it is encoding (already cached)."""
+        """Abandon the work: the worker stops once the chunk it is encoding is cached (at most
+        :data:`~simdedup.embed.CACHE_CHUNK` texts), and this waits for that. Leaving it running
+        would let the interpreter exit under a native library mid-call, which aborts."""
         self._stop.set()
+        if self._thread is not None:
+            self._done.wait()
+            self._thread = None
+        self._error = None
 
     def _run(self, texts: dict[str, str]) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            # Ctrl-C goes to the main thread only: the native thread pools that ONNX Runtime and
+            # tokenizers start from here inherit this mask, and one interrupted inside their
+            # waits makes the process abort at exit ("terminate called without an active
+            # exception") instead of leaving cleanly.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             self._embed(texts)
         except _Stopped:
             pass
         except BaseException as exc:  # handed to the caller's thread by wait()
             self._error = exc
+        finally:
+            self._done.set()
 
     def _embed(self, texts: dict[str, str]) -> None:
         load = getattr(self.encoder, "load", None)
