@@ -155,6 +155,8 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
         click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": _read_dict(read)}))
         return
     rate = f" ({stats.embedded / stats.embed_seconds:.0f}/s)" if stats.embed_seconds else ""
+    if stats.embedded:
+        rate += f" with {_describe_backend(store_dir)}"
     click.echo(
         f"read {read.records} documents: {stats.documents} new, {stats.replaced} replaced, "
         f"{stats.unchanged} unchanged; {stats.paragraphs} paragraphs, {stats.new_texts} new "
@@ -439,6 +441,15 @@ def report_command(
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _describe_backend(store_dir: Path) -> str:
+    """``backend X`` as the store's manifest records it."""
+    try:
+        manifest = json.loads((store_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "the store's model"
+    return f"backend {manifest.get('backend') or 'torch'}"
 
 
 def _has_embeddings(store_dir: Path) -> bool:
