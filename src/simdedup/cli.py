@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from simdedup.cli_corpus import (
+    add,
+    corpus,
+    describe_backend,
+    empty_message,
+    has_embeddings,
+    options_encoder,
+    read_dict,
+    skipped,
+    tune_encoder,
+    wants_encoder,
+)
 from simdedup.errors import InputError, SimdedupError
 
 if TYPE_CHECKING:
-    from simdedup.embed import Encoder
-    from simdedup.io import ReadStats
-    from simdedup.store import AddStats, Store
     from simdedup.talking_points import TalkingPointsResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,7 +88,7 @@ def _model_options(func: F) -> F:
                      "CPU), onnx, torch (default otherwise and on a GPU), or static (--fast). "
                      "A store keeps the backend it was built with."),
         click.option("--fast", is_flag=True, help="Static model distilled from the model "
-                     "(about 100x faster, less accurate); same as --backend static."),
+                     "(tens of times faster, less accurate); same as --backend static."),
         click.option("--batch-size", type=click.IntRange(min=1), default=None,
                      help="Texts per encoder batch (default: 1 onnx-int8, 16 onnx, 32 torch)."),
         click.option("--threads", type=click.IntRange(min=1), default=None,
@@ -132,16 +139,16 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     existed = store_dir.is_dir() and any(store_dir.iterdir())
     if store_dir.exists() and not store_dir.is_dir():
         raise InputError(f"--store {store_dir}: exists and is not a directory")
-    encoder = _encoder(opts) if _wants_encoder(opts) else None
+    encoder = options_encoder(opts) if wants_encoder(opts) else None
     store = Store.open_or_create(store_dir, encoder=encoder, index=opts["index_kind"])
-    _tune_encoder(store, opts)
+    tune_encoder(store, opts)
     try:
-        stats, read = _add(store, paths, opts)
+        stats, read = add(store, paths, opts)
         if stats.totals.get("paragraphs", 0) == 0:
-            raise InputError(_empty_message(paths, read, opts))
+            raise InputError(empty_message(paths, read, opts))
     except BaseException as exc:
         store.close()
-        if not existed and not _has_embeddings(store_dir):
+        if not existed and not has_embeddings(store_dir):
             shutil.rmtree(store_dir, ignore_errors=True)  # created here, nothing worth keeping
         elif isinstance(exc, KeyboardInterrupt):
             click.echo(
@@ -152,16 +159,16 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
         raise
     store.close()
     if as_json:
-        click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": _read_dict(read)}))
+        click.echo(json.dumps({"store": str(store_dir), **asdict(stats), "read": read_dict(read)}))
         return
     rate = f" ({stats.embedded / stats.embed_seconds:.0f}/s)" if stats.embed_seconds else ""
     if stats.embedded:
-        rate += f" with {_describe_backend(store_dir)}"
+        rate += f" with {describe_backend(store_dir)}"
     click.echo(
         f"read {read.records} documents: {stats.documents} new, {stats.replaced} replaced, "
         f"{stats.unchanged} unchanged; {stats.paragraphs} paragraphs, {stats.new_texts} new "
         f"distinct texts, {stats.embedded} embedded{rate}; {stats.seconds:.1f} s in all"
-        + _skipped(read)
+        + skipped(read)
     )
     totals = stats.totals
     click.echo(
@@ -213,7 +220,7 @@ def similar_command(
     check_date(since, "--since")
     check_date(until, "--until")
     text = _read_query(query, paths)
-    with _corpus(store_dir, paths, opts) as store:
+    with corpus(store_dir, paths, opts) as store:
         matches = find_similar(
             store, text, k=k, threshold=threshold, outlets=list(outlets) or None,
             since=since, until=until,
@@ -294,7 +301,7 @@ def dedup_command(
     _check_format(as_json, as_csv)
     if output is not None and output.is_dir():
         raise InputError(f"--output {output}: is a directory")
-    with _corpus(store_dir, paths, opts) as store:
+    with corpus(store_dir, paths, opts) as store:
         dedup = Deduplicator(
             threshold,
             cross_outlet=cross_outlet,
@@ -375,7 +382,7 @@ def _find_talking_points(
         period=opts.pop("period"),
         check_figures=not opts.pop("ignore_numbers"),
     )
-    with _corpus(store_dir, paths, opts) as store:
+    with corpus(store_dir, paths, opts) as store:
         return finder.fit(store).result_
 
 
@@ -443,162 +450,9 @@ def report_command(
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _describe_backend(store_dir: Path) -> str:
-    """``backend X`` as the store's manifest records it."""
-    try:
-        manifest = json.loads((store_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "the store's model"
-    return f"backend {manifest.get('backend') or 'torch'}"
-
-
-def _has_embeddings(store_dir: Path) -> bool:
-    """Whether a store's embedding cache holds any vector (worth keeping for a resume)."""
-    from simdedup.cache import EmbeddingCache
-    from simdedup.store import CACHE
-
-    if not (store_dir / CACHE).is_file():
-        return False
-    cache = EmbeddingCache(store_dir / CACHE)
-    try:
-        return len(cache) > 0
-    finally:
-        cache.close()
-
-
 def _check_format(as_json: bool, as_csv: bool) -> None:
     if as_json and as_csv:
         raise InputError("--json and --csv are exclusive; choose one")
-
-
-def _backend(opts: dict[str, Any]) -> str | None:
-    backend: str | None = opts["backend"]
-    if opts["fast"]:
-        if backend not in (None, "static"):
-            raise InputError(f"--fast and --backend {backend} contradict; choose one")
-        backend = "static"
-    return backend
-
-
-def _wants_encoder(opts: dict[str, Any]) -> bool:
-    """Whether the options name an encoder (else an existing store's own is used)."""
-    return bool(opts["model"] or _backend(opts))
-
-
-def _encoder(opts: dict[str, Any]) -> Encoder:
-    from simdedup.encoders import make_encoder
-
-    model = opts["model"]
-    if model is not None and Path(model).expanduser().exists() and not Path(model).is_dir():
-        raise InputError(f"--model {model}: not a model directory")
-    return make_encoder(
-        model,
-        _backend(opts) or "auto",
-        batch_size=opts["batch_size"],
-        device=opts["device"],
-        threads=opts["threads"],
-        quiet=opts["quiet"],
-    )
-
-
-def _tune_encoder(store: Store, opts: dict[str, Any]) -> None:
-    from simdedup.embed import SentenceTransformerEncoder
-
-    encoder = store.encoder
-    if isinstance(encoder, SentenceTransformerEncoder):
-        encoder.batch_size = opts["batch_size"]
-        encoder.device = opts["device"]
-        encoder.threads = opts["threads"]
-
-
-@contextmanager
-def _corpus(
-    store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]
-) -> Iterator[Store]:
-    """The store to query: an existing ``--store``, or ``paths`` indexed in memory."""
-    from simdedup.store import Store
-
-    if store_dir is not None and paths:
-        raise InputError("give either --store DIR or PATHs, not both")
-    if store_dir is None and not paths:
-        raise InputError("give PATHs to read, or --store DIR")
-    if store_dir is not None:
-        encoder = _encoder(opts) if _wants_encoder(opts) else None
-        store = Store.open(store_dir, encoder=encoder, index=opts["index_kind"])
-        _tune_encoder(store, opts)
-    else:
-        store = Store.memory(encoder=_encoder(opts), index=opts["index_kind"] or "auto")
-    try:
-        if store_dir is None:
-            stats, read = _add(store, paths, opts)
-            if stats.totals.get("paragraphs", 0) == 0:
-                raise InputError(_empty_message(paths, read, opts))
-        yield store
-    finally:
-        store.close()
-
-
-def _add(store: Store, paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[AddStats, ReadStats]:
-    from tqdm import tqdm
-
-    from simdedup.io import Fields, RecordReader
-    from simdedup.segment import Segmenter
-
-    quiet = opts["quiet"]
-    reader = RecordReader(
-        Fields(
-            text=opts["text_field"], id=opts["id_field"], outlet=opts["outlet_field"],
-            date=opts["date_field"], title=opts["title_field"],
-        ),
-        skip_bad=opts["skip_bad"],
-        stdin_format=opts["stdin_format"],
-        on_warning=None if quiet else lambda m: click.echo(f"warning: {m}", err=True),
-    )  # fmt: skip
-    checked = reader.check_paths(paths)
-    show = not quiet and sys.stderr.isatty()
-    # A terminal that reports no size (a bare pty) would get empty bars: assume 100 x 24.
-    size: dict[str, Any] = {}
-    if show and not os.get_terminal_size(sys.stderr.fileno()).columns:
-        size = {"ncols": 100, "nrows": 24}
-    bars = {
-        stage: tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not show, **size)
-        for stage, desc, unit in (("read", "reading", " docs"), ("embed", "embedding", " texts"))
-    }
-    try:
-        stats = store.add(
-            reader.read(checked),
-            segmenter=Segmenter(opts["min_chars"]),
-            progress=lambda stage, n: bars[stage].update(n),
-        )
-    finally:
-        for bar in bars.values():
-            bar.close()
-    return stats, reader.stats
-
-
-def _empty_message(paths: tuple[str, ...], read: ReadStats, opts: dict[str, Any]) -> str:
-    where = ", ".join(paths)
-    return (
-        f"empty corpus: no paragraph of at least {opts['min_chars']} characters in {where} "
-        f"({read.records} documents read{_skipped(read)})"
-    )
-
-
-def _skipped(read: ReadStats) -> str:
-    parts = []
-    if read.skipped_files:
-        parts.append(f"{read.skipped_files} files skipped")
-    if read.bad_lines:
-        parts.append(f"{read.bad_lines} bad lines skipped")
-    if read.decode_errors:
-        parts.append(f"{read.decode_errors} with invalid UTF-8")
-    return ("; " + ", ".join(parts)) if parts else ""
-
-
-def _read_dict(read: ReadStats) -> dict[str, Any]:
-    data = asdict(read)
-    data.pop("warnings")
-    return data
 
 
 def _read_query(query: str, paths: tuple[str, ...]) -> str:

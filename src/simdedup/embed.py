@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from simdedup.cache import EmbeddingCache
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_BATCH_SIZE = 32  # torch; the ONNX backends default to 16 (see simdedup.onnx_encoder)
+DEFAULT_BATCH_SIZE = 32  # torch; onnx takes 16 and onnx-int8 1 (see simdedup.onnx_encoder)
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 CACHE_CHUNK = 512  # texts encoded (and committed to the cache) per step
 _FINGERPRINT_FILES = (
@@ -105,7 +105,6 @@ class SentenceTransformerEncoder:
         if threads is not None and (not isinstance(threads, int) or threads < 1):
             raise InputError(f"threads must be an integer >= 1; got {threads!r}")
         self.model = model
-        self.requested_backend = backend
         self.batch_size = batch_size
         self.device = device
         self.threads = threads
