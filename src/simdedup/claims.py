@@ -34,6 +34,7 @@ KNN_JOIN_MIN = 50_000  # above this many texts the graph comes from an IVF k-NN 
 # builds the 100k UNGDC graph in 19 s)
 KNN_NPROBE = 16  # cells each text searches in that join
 DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps (benchmarks/README.md)
+HEAP_SLACK = 1_000_000  # stale merge candidates tolerated before the heap is compacted
 
 
 class ClaimClusterer:
@@ -183,12 +184,22 @@ def average_linkage(
             if score >= threshold:
                 heapq.heappush(heap, (-score, a, o, int(version[a]), int(version[o])))
 
+    def current(entry: tuple[float, int, int, int, int]) -> bool:
+        _, a, b, va, vb = entry
+        return bool(version[a] == va and version[b] == vb and parent[a] == a and parent[b] == b)
+
     for a in range(n):
         push(a, [b for b in links[a] if b > a])
+    compact_at = 2 * len(heap) + HEAP_SLACK
     while heap:
-        _, a, b, va, vb = heapq.heappop(heap)
-        if version[a] != va or version[b] != vb or parent[a] != a or parent[b] != b:
+        if len(heap) > compact_at:  # drop stale entries: on dense graphs they outgrow memory
+            heap = [entry for entry in heap if current(entry)]
+            heapq.heapify(heap)
+            compact_at = 2 * len(heap) + HEAP_SLACK
+        entry = heapq.heappop(heap)
+        if not current(entry):
             continue
+        _, a, b, _, _ = entry
         if size[a] < size[b]:
             a, b = b, a
         parent[b] = a
