@@ -24,6 +24,7 @@ import numpy as np
 
 from simdedup.errors import InputError
 from simdedup.figures import figures, figures_conflict
+from simdedup.selfjoin import knn_join, unique_pairs
 
 if TYPE_CHECKING:
     from simdedup.index import VectorIndex
@@ -107,28 +108,18 @@ class ClaimClusterer:
             src = np.repeat(np.arange(start, start + len(found)), found.shape[1])
             found, scores = found.reshape(-1), scores.reshape(-1)
             dst = np.where(found >= 0, lookup[np.clip(found, 0, None)], -1)
-            keep = (dst >= 0) & (dst != src) & (scores >= self.threshold)
+            keep = scores >= self.threshold
             parts.append((src[keep], dst[keep], scores[keep]))
-        src = np.concatenate([p[0] for p in parts])
-        dst = np.concatenate([p[1] for p in parts])
-        sim = np.concatenate([p[2] for p in parts]).astype(np.float32)
-        low, high = np.minimum(src, dst), np.maximum(src, dst)
-        _, first = np.unique(low * n + high, return_index=True)
-        return low[first], high[first], sim[first]
+        return unique_pairs(parts, n)
 
     def _joined_graph(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The graph from the IVF k-NN self-join (:func:`simdedup.selfjoin.knn_join`)."""
-        from simdedup.selfjoin import knn_join
-
         n = len(vectors)
         ids, scores = knn_join(vectors, self.k, nprobe=KNN_NPROBE)
         src = np.repeat(np.arange(n, dtype=np.int64), ids.shape[1])
         dst, sim = ids.reshape(-1), scores.reshape(-1)
-        keep = (dst >= 0) & (sim >= self.threshold)
-        src, dst, sim = src[keep], dst[keep], sim[keep].astype(np.float32)
-        low, high = np.minimum(src, dst), np.maximum(src, dst)
-        _, first = np.unique(low * n + high, return_index=True)
-        return low[first], high[first], sim[first]
+        keep = sim >= self.threshold
+        return unique_pairs([(src[keep], dst[keep], sim[keep])], n)
 
 
 def _figure_conflicts(

@@ -102,7 +102,7 @@ class SelfJoin:
             found = list(range_pairs(VectorIndex("flat").build(x), x, threshold))
         else:
             found = list(_cell_pairs(self._probes(x), x, threshold))
-        self.src_, self.dst_, self.scores_ = _unique_pairs(found, n)
+        self.src_, self.dst_, self.scores_ = unique_pairs(found, n)
         return self
 
     def _probes(self, x: np.ndarray) -> np.ndarray:
@@ -215,10 +215,11 @@ def _cell_blocks(
             yield src, members, x[src] @ target
 
 
-def _unique_pairs(
+def unique_pairs(
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each unordered pair once (``src < dst``, sorted), self-pairs dropped."""
+    """Each unordered pair of ``(src, dst, score)`` parts once (``src < dst``, sorted by it,
+    the score of its first occurrence), self-pairs and ``dst < 0`` dropped; ``n`` rows."""
     if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     src = np.concatenate([f[0] for f in found]).astype(np.int64)
