@@ -76,10 +76,6 @@ def measure(path: str, texts: list[str], batches: tuple[int, ...], save_to: str)
         else:
             if isinstance(encoder, SentenceTransformerEncoder):
                 encoder.batch_size = batch
-                encoder._model = None  # the ONNX runner takes its batch size when loaded
-                encoder.load()
-                encoder.encode(texts[:4])
-                started = time.perf_counter()
             cache = EmbeddingCache(None)
             hashes = [text_hash(t) for t in texts]
             chunk = getattr(encoder, "chunk_size", None)

@@ -182,7 +182,7 @@ class SentenceTransformerEncoder:
         return self._model
 
     def _load_onnx(self) -> Any:
-        from simdedup.onnx_encoder import DEFAULT_BATCH, INT8_BATCH, OnnxRunner
+        from simdedup.onnx_encoder import OnnxRunner
         from simdedup.onnx_export import ensure_exported
 
         path = self.path
@@ -192,8 +192,12 @@ class SentenceTransformerEncoder:
                 "not a local path"
             )
         directory = ensure_exported(path, self._model_fingerprint(), self.backend)
-        batch = self.batch_size or (INT8_BATCH if self.backend == "onnx-int8" else DEFAULT_BATCH)
-        return OnnxRunner(directory, threads=self.threads, batch_size=batch)
+        return OnnxRunner(directory, threads=self.threads, batch_size=self._onnx_batch())
+
+    def _onnx_batch(self) -> int:
+        from simdedup.onnx_encoder import DEFAULT_BATCH, INT8_BATCH
+
+        return self.batch_size or (INT8_BATCH if self.backend == "onnx-int8" else DEFAULT_BATCH)
 
     def _load_torch(self) -> Any:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -240,7 +244,8 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.load()
         if self.backend != "torch":
-            return normalize_rows(model.encode(list(texts)))
+            # batch size read per call: setting batch_size after loading takes effect
+            return normalize_rows(model.encode(list(texts), self._onnx_batch()))
         vectors = model.encode(
             list(texts),
             batch_size=self.batch_size or DEFAULT_BATCH_SIZE,

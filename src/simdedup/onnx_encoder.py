@@ -32,14 +32,18 @@ class TokenBatcher:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(spec.max_seq_length)
 
-    def batches(self, texts: list[str]) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """``(positions, input_ids, attention_mask)`` batches, longest texts first."""
+    def batches(
+        self, texts: list[str], batch_size: int | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(positions, input_ids, attention_mask)`` batches of ``batch_size`` (default: the
+        batcher's), longest texts first."""
+        size = batch_size or self.batch_size
         prepared = [t.strip().lower() if self.spec.lowercase else t.strip() for t in texts]
         encodings = self._tokenizer.encode_batch(prepared)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         order = np.argsort(-lengths, kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            positions = order[start : start + self.batch_size]
+        for start in range(0, len(order), size):
+            positions = order[start : start + size]
             width = int(lengths[positions[0]])
             ids = np.zeros((len(positions), width), dtype=np.int64)
             mask = np.zeros_like(ids)
@@ -100,10 +104,10 @@ class OnnxRunner:
             str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         """One vector per text, in input order (normalised if the model normalises)."""
         out: np.ndarray | None = None
-        for positions, ids, mask in self.batcher.batches(texts):
+        for positions, ids, mask in self.batcher.batches(texts, batch_size):
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             pooled = pool(hidden, mask, self.spec.pooling)
             if out is None:
