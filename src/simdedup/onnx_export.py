@@ -1,9 +1,9 @@
 """Offline export of a sentence-transformers model to ONNX, optionally int8-quantised.
 
 The export runs once per model (about 15 s for all-MiniLM-L6-v2 on 2 cores) and is cached in the
-user cache directory (``<cache>/models/<fingerprint>-<backend>/``, see :func:`models_dir`),
-written to a temporary directory and renamed into place so an interrupted export leaves nothing
-half-written. It needs
+user cache directory (``<cache>/models/<fingerprint>-<backend>/``, see
+:func:`simdedup.model_cache.models_dir`), written to a temporary directory and renamed into
+place so an interrupted export leaves nothing half-written. It needs
 torch, transformers, onnx and onnxruntime, all local: nothing is downloaded.
 
 Steps: the model's transformer is exported with eager attention (so ONNX Runtime's BERT optimiser
@@ -19,8 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from simdedup.errors import InputError
+from simdedup.model_cache import build_once, models_dir
 
 BACKENDS = ("onnx", "onnx-int8")
 EXPORT_VERSION = "1"  # bump when the export recipe changes: cached exports are then redone
@@ -71,17 +70,6 @@ class OnnxSpec:
         )
 
 
-def models_dir() -> Path:
-    """Where exported and distilled models are cached: ``$SIMDEDUP_MODELS_DIR``, else
-    ``models/`` beside the user embedding cache."""
-    override = os.environ.get("SIMDEDUP_MODELS_DIR")
-    if override:
-        return Path(override)
-    from simdedup.cache import default_cache_path
-
-    return default_cache_path().parent / "models"
-
-
 def exported_dir(fingerprint: str, backend: str) -> Path:
     """Cache directory of ``backend``'s export of the model with ``fingerprint``."""
     return models_dir() / f"{fingerprint}-{backend}-v{EXPORT_VERSION}"
@@ -91,22 +79,11 @@ def ensure_exported(model_dir: Path, fingerprint: str, backend: str) -> Path:
     """The cached export of ``model_dir`` for ``backend``, made first if missing."""
     if backend not in BACKENDS:
         raise InputError(f"--backend must be one of torch, {', '.join(BACKENDS)}; got {backend!r}")
-    target = exported_dir(fingerprint, backend)
-    if (target / MODEL_FILE).is_file() and (target / SPEC_FILE).is_file():
-        return target
-    spec = read_pipeline(model_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        _export(model_dir, work, backend, spec)
-        try:
-            work.rename(target)
-        except OSError:  # another process finished the same export first
-            if not (target / MODEL_FILE).is_file():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return target
+    return build_once(
+        exported_dir(fingerprint, backend),
+        SPEC_FILE,  # the directory appears only once the export passed its check
+        lambda work: _export(model_dir, work, backend, read_pipeline(model_dir)),
+    )
 
 
 def read_pipeline(model_dir: Path) -> OnnxSpec:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ import numpy as np
 
 from simdedup.embed import DEFAULT_MODEL, default_model_path, fingerprint_dir, normalize_rows
 from simdedup.errors import InputError
+from simdedup.model_cache import build_once, models_dir
 
 STATIC_VERSION = "1"  # bump when the distillation recipe changes
 DEFAULT_DIMS = 256
@@ -82,17 +81,13 @@ class StaticEncoder:
     @property
     def directory(self) -> Path:
         """Cache directory of the distilled model."""
-        from simdedup.onnx_export import models_dir
-
         return models_dir() / self.fingerprint.replace("+", "-")
 
     def load(self) -> Any:
         """The model2vec ``StaticModel``, distilled first if the cache has none."""
         if self._static is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            target = self.directory
-            if not (target / "model.safetensors").is_file():
-                self._distill(target)
+            target = build_once(self.directory, "model.safetensors", self._distill)
             try:
                 from model2vec import StaticModel
             except ImportError:
@@ -103,7 +98,7 @@ class StaticEncoder:
             )
         return self._static
 
-    def _distill(self, target: Path) -> None:
+    def _distill(self, work: Path) -> None:
         try:
             from model2vec.distill import distill
             from transformers.utils import logging as hf_logging
@@ -119,20 +114,10 @@ class StaticEncoder:
                 file=sys.stderr,
             )
         hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         chatter = io.StringIO()  # model2vec's and transformers' bars and load reports
-        try:
-            with contextlib.redirect_stderr(chatter), contextlib.redirect_stdout(chatter):
-                static = distill(model_name=str(self.path), pca_dims=self.dims)
-                static.save_pretrained(work)
-            try:
-                work.rename(target)
-            except OSError:  # another process finished the same distillation first
-                if not (target / "model.safetensors").is_file():
-                    raise
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        with contextlib.redirect_stderr(chatter), contextlib.redirect_stdout(chatter):
+            static = distill(model_name=str(self.path), pca_dims=self.dims)
+            static.save_pretrained(work)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""
