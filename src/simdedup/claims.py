@@ -28,6 +28,7 @@ from simdedup.selfjoin import knn_join, unique_pairs
 
 if TYPE_CHECKING:
     from simdedup.index import VectorIndex
+    from simdedup.ray_engine import RayEngine
 
 QUERY_BATCH = 4096  # rows per k-NN search call
 KNN_JOIN_MIN = 50_000  # above this many texts the graph comes from an IVF k-NN self-join, not
@@ -49,8 +50,10 @@ class ClaimClusterer:
         k: int = 20,
         penalty: float = 1.0,
         check_figures: bool = True,
+        engine: RayEngine | None = None,
     ) -> None:
         self.threshold = threshold
+        self.engine = engine
         self.k = k
         self.penalty = penalty
         self.check_figures = check_figures
@@ -87,8 +90,12 @@ class ClaimClusterer:
         nearest neighbours of each vector with cosine >= ``threshold`` (two clusters whose
         mean cross-pair cosine reaches the threshold have at least one such pair). Above
         :data:`KNN_JOIN_MIN` vectors the neighbours come from an approximate IVF join instead
-        of ``index``."""
+        of ``index``; with an ``engine`` (:class:`~simdedup.ray_engine.RayEngine`) they come
+        from its cluster, each vector searched within its k-means partitions."""
         n = len(vectors)
+        if self.engine is not None:  # the k-NN search runs partition by partition on Ray
+            chunks = [(np.arange(n, dtype=np.int64), vectors)]
+            return self.engine.neighbours(chunks, n, self.k, self.threshold)
         if n > KNN_JOIN_MIN:
             return self._joined_graph(vectors)
         if index is None or index_rows is None:

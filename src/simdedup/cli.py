@@ -18,6 +18,7 @@ from simdedup.cli_corpus import (
     corpus,
     describe_backend,
     empty_message,
+    engine,
     has_embeddings,
     options_encoder,
     read_dict,
@@ -28,6 +29,8 @@ from simdedup.cli_corpus import (
 from simdedup.errors import InputError, SimdedupError
 
 if TYPE_CHECKING:
+    from simdedup.ray_engine import RayEngine
+    from simdedup.store import Store
     from simdedup.talking_points import TalkingPointsResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,6 +107,20 @@ def _model_options(func: F) -> F:
     return func
 
 
+def _engine_options(func: F) -> F:
+    options = [
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+                     show_default=True, help="Where embedding and search run: this process, "
+                     'or a Ray cluster (pip install "simdedup[ray]").'),
+        click.option("--ray-address", default=None, metavar="ADDRESS",
+                     help="Ray cluster to use with --engine ray (default: RAY_ADDRESS, else "
+                     "a local cluster started for the run)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _format_options(func: F) -> F:
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(func)
     func = click.option("--json", "as_json", is_flag=True, help="JSON output.")(func)
@@ -130,6 +147,7 @@ def main() -> None:
 )
 @_input_options
 @_model_options
+@_engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @_handle_errors
 def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts: Any) -> None:
@@ -140,10 +158,23 @@ def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts
     if store_dir.exists() and not store_dir.is_dir():
         raise InputError(f"--store {store_dir}: exists and is not a directory")
     encoder = options_encoder(opts) if wants_encoder(opts) else None
-    store = Store.open_or_create(store_dir, encoder=encoder, index=opts["index_kind"])
-    tune_encoder(store, opts)
+    with engine(opts) as runner:
+        store = Store.open_or_create(store_dir, encoder=encoder, index=opts["index_kind"])
+        tune_encoder(store, opts)
+        _index_into(store, store_dir, existed, paths, opts, runner, as_json)
+
+
+def _index_into(
+    store: Store,
+    store_dir: Path,
+    existed: bool,
+    paths: tuple[str, ...],
+    opts: dict[str, Any],
+    runner: RayEngine | None,
+    as_json: bool,
+) -> None:
     try:
-        stats, read = add(store, paths, opts)
+        stats, read = add(store, paths, opts, runner)
         if stats.totals.get("paragraphs", 0) == 0:
             raise InputError(empty_message(paths, read, opts))
     except BaseException as exc:
@@ -279,6 +310,7 @@ def similar_command(
 )
 @_input_options
 @_model_options
+@_engine_options
 @_format_options
 @_handle_errors
 def dedup_command(
@@ -301,13 +333,14 @@ def dedup_command(
     _check_format(as_json, as_csv)
     if output is not None and output.is_dir():
         raise InputError(f"--output {output}: is a directory")
-    with corpus(store_dir, paths, opts) as store:
+    with engine(opts) as runner, corpus(store_dir, paths, opts, runner) as store:
         dedup = Deduplicator(
             threshold,
             cross_outlet=cross_outlet,
             keep=keep,
             check_numbers=not ignore_numbers,
             join=join,
+            engine=runner,
         ).fit(store)
         result = dedup.result_
         if output is not None:
@@ -382,7 +415,8 @@ def _find_talking_points(
         period=opts.pop("period"),
         check_figures=not opts.pop("ignore_numbers"),
     )
-    with corpus(store_dir, paths, opts) as store:
+    with engine(opts) as runner, corpus(store_dir, paths, opts, runner) as store:
+        finder.engine = runner
         return finder.fit(store).result_
 
 
@@ -390,6 +424,7 @@ def _find_talking_points(
 @_talking_point_options
 @_input_options
 @_model_options
+@_engine_options
 @_format_options
 @_handle_errors
 def talking_points_command(
@@ -423,6 +458,7 @@ def talking_points_command(
 )  # fmt: skip
 @_input_options
 @_model_options
+@_engine_options
 @_handle_errors
 def report_command(
     paths: tuple[str, ...],

@@ -21,7 +21,23 @@ from simdedup.errors import InputError
 if TYPE_CHECKING:
     from simdedup.embed import Encoder
     from simdedup.io import ReadStats
+    from simdedup.ray_engine import RayEngine
     from simdedup.store import AddStats, Store
+
+
+@contextmanager
+def engine(opts: dict[str, Any]) -> Iterator[RayEngine | None]:
+    """The ``--engine``: ``None`` for local, else a started :class:`RayEngine` (stopped after)."""
+    name, address = opts.pop("engine"), opts.pop("ray_address")
+    if name == "local":
+        if address is not None:
+            raise InputError("--ray-address needs --engine ray")
+        yield None
+        return
+    from simdedup.ray_engine import RayEngine
+
+    with RayEngine(address) as started:
+        yield started
 
 
 def describe_backend(store_dir: Path) -> str:
@@ -88,8 +104,14 @@ def tune_encoder(store: Store, opts: dict[str, Any]) -> None:
 
 
 @contextmanager
-def corpus(store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]) -> Iterator[Store]:
-    """The store to query: an existing ``--store``, or ``paths`` indexed in memory."""
+def corpus(
+    store_dir: Path | None,
+    paths: tuple[str, ...],
+    opts: dict[str, Any],
+    engine: RayEngine | None = None,
+) -> Iterator[Store]:
+    """The store to query: an existing ``--store``, or ``paths`` indexed in memory (embedded
+    on ``engine`` when given)."""
     from simdedup.store import Store
 
     if store_dir is not None and paths:
@@ -104,7 +126,7 @@ def corpus(store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any])
         store = Store.memory(encoder=options_encoder(opts), index=opts["index_kind"] or "auto")
     try:
         if store_dir is None:
-            stats, read = add(store, paths, opts)
+            stats, read = add(store, paths, opts, engine)
             if stats.totals.get("paragraphs", 0) == 0:
                 raise InputError(empty_message(paths, read, opts))
         yield store
@@ -112,7 +134,9 @@ def corpus(store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any])
         store.close()
 
 
-def add(store: Store, paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[AddStats, ReadStats]:
+def add(
+    store: Store, paths: tuple[str, ...], opts: dict[str, Any], engine: RayEngine | None = None
+) -> tuple[AddStats, ReadStats]:
     from tqdm import tqdm
 
     from simdedup.io import Fields, RecordReader
@@ -143,6 +167,7 @@ def add(store: Store, paths: tuple[str, ...], opts: dict[str, Any]) -> tuple[Add
             reader.read(checked),
             segmenter=Segmenter(opts["min_chars"]),
             progress=lambda stage, n: bars[stage].update(n),
+            engine=engine,
         )
     finally:
         for bar in bars.values():

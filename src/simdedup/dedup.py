@@ -33,6 +33,7 @@ from simdedup.segment import normalize_text, sentences
 from simdedup.selfjoin import SelfJoin
 
 if TYPE_CHECKING:
+    from simdedup.ray_engine import RayEngine
     from simdedup.store import ParagraphTable, Store, StoredParagraph
 
 # all-MiniLM-L6-v2 cosine: reprints and light edits (a dateline, a trimmed clause, a spelling
@@ -166,6 +167,11 @@ class Deduplicator:
         20,000 distinct texts, else ``ivf``), ``exact`` (all pairs compared; time grows with the
         square of the corpus) or ``ivf`` (each text compared with its nearest k-means cells;
         finds >= 99 % of the pairs at 100,000 texts, many times faster).
+    engine:
+        ``None`` finds the pairs on this machine (``join``); a
+        :class:`~simdedup.ray_engine.RayEngine` finds them on a Ray cluster, partition by
+        partition (``join`` is then unused). Grouping is the same either way, so both give the
+        same groups from the same pairs.
 
     Attributes
     ----------
@@ -185,8 +191,10 @@ class Deduplicator:
         check_numbers: bool = True,
         containment: float | None = 0.8,
         join: str = "auto",
+        engine: RayEngine | None = None,
     ) -> None:
         self.threshold = threshold
+        self.engine = engine
         self.join = join
         self.containment = containment
         self.cross_outlet = cross_outlet
@@ -204,11 +212,16 @@ class Deduplicator:
             raise InputError("the corpus has no paragraphs to deduplicate")
         priority = self._priority(table)
         live_rows, position = np.unique(table.rows, return_inverse=True)
-        vectors = store.vectors(live_rows)
         row_priority = np.full(len(live_rows), len(table), dtype=np.int64)
         np.minimum.at(row_priority, position, priority)
-        joined = SelfJoin(threshold, method=self.join).fit(vectors)
-        src, dst = joined.src_, joined.dst_
+        vectors: np.ndarray | None = None
+        if self.engine is None:
+            vectors = store.vectors(live_rows)
+            joined = SelfJoin(threshold, method=self.join).fit(vectors)
+            src, dst = joined.src_, joined.dst_
+        else:  # the vectors stream to the cluster; only the group members' come back
+            chunks = _vector_chunks(store, live_rows)
+            src, dst, _ = self.engine.pairs(chunks, len(live_rows), threshold)
         if self.containment is not None:
             more_src, more_dst = _contained(store, live_rows, self.containment)
             src, dst = np.concatenate([src, more_src]), np.concatenate([dst, more_dst])
@@ -219,10 +232,15 @@ class Deduplicator:
         self.labels_ = np.full(len(table), -1, dtype=np.int64)
         groups = self._groups(table, labels, priority)
         details = store.paragraphs(int(table.ids[i]) for members in groups for i in members)
+        involved = np.unique(position[np.concatenate(groups)]) if groups else position[:0]
+        member_vectors = (
+            vectors[involved] if vectors is not None else store.vectors(live_rows[involved])
+        )
         result = DedupResult(threshold=threshold, model=store.model, paragraphs=len(table))
         for number, members in enumerate(groups, start=1):
             self.labels_[members] = number
-            scores = vectors[position[members]] @ vectors[position[members[0]]]
+            at = member_vectors[np.searchsorted(involved, position[members])]
+            scores = at @ at[0]
             result.groups.append(
                 DuplicateGroup(
                     group=number,
@@ -266,6 +284,15 @@ class Deduplicator:
             groups.append(members[np.argsort(priority[members], kind="stable")])
         groups.sort(key=lambda m: (-len(m), int(m.min())))
         return groups
+
+
+def _vector_chunks(
+    store: Store, rows: np.ndarray, size: int = 100_000
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(positions, vectors)`` of ``rows`` in chunks of ``size``, read from the store's cache."""
+    for start in range(0, len(rows), size):
+        part = rows[start : start + size]
+        yield np.arange(start, start + len(part), dtype=np.int64), store.vectors(part)
 
 
 def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:

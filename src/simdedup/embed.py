@@ -113,6 +113,10 @@ class SentenceTransformerEncoder:
         self._fingerprint: str | None = None
         self._model_hash: str | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Settings, not the loaded model: a copy sent to a worker (a Ray actor) loads its own."""
+        return {**self.__dict__, "_model": None}
+
     @property
     def path(self) -> Path | None:
         """Local directory of the model, or ``None`` for a cached hub name."""

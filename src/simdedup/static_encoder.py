@@ -54,6 +54,10 @@ class StaticEncoder:
         self._static: Any = None
         self._fingerprint: str | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Settings, not the loaded model: a copy sent to a worker (a Ray actor) loads its own."""
+        return {**self.__dict__, "_static": None}
+
     @property
     def path(self) -> Path:
         """Directory of the model distilled from."""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,6 +48,9 @@ from simdedup.index import KINDS, VectorIndex, choose_kind
 from simdedup.io import Record
 from simdedup.search import Match, find_similar
 from simdedup.segment import Paragraph, Segmenter
+
+if TYPE_CHECKING:
+    from simdedup.ray_engine import RayEmbedWorker, RayEngine
 
 __all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
 
@@ -349,12 +352,15 @@ class Store:
         *,
         segmenter: Segmenter | None = None,
         progress: Callable[[str, int], None] | None = None,
+        engine: RayEngine | None = None,
     ) -> AddStats:
         """Add (or replace) documents and update the index, all or nothing.
 
         A record whose ``doc_id`` is already stored with the same text and metadata is skipped;
         with different content it replaces the stored document. ``progress(stage, n)`` is
         called as documents are read (``stage="read"``) and texts embedded (``"embed"``).
+        With an ``engine`` (:class:`~simdedup.ray_engine.RayEngine`) the new texts are
+        embedded on its cluster, in chunks of its ``EMBED_CHUNK`` texts.
         """
         started = time.perf_counter()
         segmenter = segmenter or Segmenter()
@@ -362,12 +368,13 @@ class Store:
         catalog = self.catalog
         catalog.begin()
         new_file: Path | None = None
-        worker = EmbedWorker(
-            self.encoder,
-            self.fingerprint,
-            self._cache,
-            None if progress is None else (lambda n: progress("embed", n)),
-        )
+        report = None if progress is None else (lambda n: progress("embed", n))
+        worker: EmbedWorker | RayEmbedWorker
+        if engine is None:
+            worker = EmbedWorker(self.encoder, self.fingerprint, self._cache, report)
+        else:
+            worker = engine.embed_worker(self.encoder, self.fingerprint, self._cache, report)
+        chunk = getattr(worker, "chunk", PENDING_CHUNK)
         try:
             known = set(catalog.row_hashes())
             new_hashes: dict[str, None] = {}
@@ -379,7 +386,7 @@ class Store:
                         pending[p.hash] = p.text
                 if progress is not None:
                     progress("read", 1)
-                if len(pending) >= PENDING_CHUNK:
+                if len(pending) >= chunk:
                     worker.submit(pending)  # encoded while the next chunk is read
                     pending = {}
             worker.submit(pending)

@@ -32,6 +32,7 @@ from simdedup.search import check_date, check_threshold
 
 if TYPE_CHECKING:
     from simdedup.catalog import ParagraphTable, StoredParagraph
+    from simdedup.ray_engine import RayEngine
     from simdedup.store import Store
 
 COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (dedup default)
@@ -133,7 +134,9 @@ class TalkingPointFinder:
     ``labels_`` holds one cluster number per paragraph of ``store.table()`` (-1: in no
     reported talking point). The filters (``since``, ``until``, ``outlets``) pick the members
     that count; clustering always runs on the whole store, so ids do not depend on filters.
-    ``remember`` saves the ids in the store so that later runs keep them.
+    ``remember`` saves the ids in the store so that later runs keep them. ``engine`` (a
+    :class:`~simdedup.ray_engine.RayEngine`) builds the neighbour graph on a Ray cluster; the
+    clustering and everything after it run here, as without one.
     """
 
     def __init__(
@@ -148,8 +151,10 @@ class TalkingPointFinder:
         period: str = "auto",
         check_figures: bool = True,
         remember: bool = True,
+        engine: RayEngine | None = None,
     ) -> None:
         self.threshold = threshold
+        self.engine = engine
         self.min_size = min_size
         self.min_outlets = min_outlets
         self.since = since
@@ -179,10 +184,12 @@ class TalkingPointFinder:
         live_rows, position = np.unique(table.rows, return_inverse=True)
         position = position.reshape(-1)
         vectors = store.vectors(live_rows)
-        clusterer = ClaimClusterer(threshold, check_figures=self.check_figures).fit(
+        clusterer = ClaimClusterer(
+            threshold, check_figures=self.check_figures, engine=self.engine
+        ).fit(
             vectors,
             lambda pos: store.catalog.texts_of_rows([int(live_rows[p]) for p in pos]),
-            store.index,
+            store.index if self.engine is None else None,
             live_rows,
         )
         labels = clusterer.labels_[position]
