@@ -150,3 +150,29 @@ def test_front_matter_parsing() -> None:
     assert split_front_matter(text) == ({}, text)
     unterminated = "---\ntitle: T\nBody without a closing fence"
     assert split_front_matter(unterminated) == ({}, unterminated)
+
+
+def test_parquet_rows_are_records(tmp_path: Path) -> None:
+    import datetime
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    rows = [dict(r) for r in RECORDS]
+    rows[0]["date"] = datetime.date(2024, 11, 18)  # a Parquet date column, not strings
+    rows[1]["date"] = datetime.date(2024, 11, 19)
+    rows[1]["id"] = None  # a missing id falls back to FILE:ROW
+    table = pa.table({key: [r[key] for r in rows[:2]] for key in ("id", "outlet", "text")})
+    pq.write_table(table.append_column("date", pa.array([r["date"] for r in rows[:2]])),
+                   folder / "part-0.parquet")  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows[2:]), folder / "part-1.parquet")
+    (folder / "broken.parquet").write_bytes(b"PAR1 not really")
+    warnings: list[str] = []
+    reader = RecordReader(on_warning=warnings.append)
+    records = list(reader.read([folder]))
+    assert [r.doc_id for r in records] == ["vna-1", "part-0.parquet:1", "herald-1", "times-1"]
+    assert records[0].date == "2024-11-18" and records[1].date == "2024-11-19"
+    assert records[0].text == RECORDS[0]["text"] and records[2].outlet == "Harbor Herald"
+    assert records[1].source.endswith("part-0.parquet:row 1")
+    assert reader.stats.skipped_files == 1 and "broken.parquet" in warnings[0]

@@ -37,6 +37,7 @@ TEXT_SUFFIXES = (".txt", ".text", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 JSON_SUFFIXES = (".json",)
 CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+PARQUET_BATCH = 1024  # Parquet rows decoded at a time
 STDIN = "-"
 FORMATS = ("auto", "txt", "jsonl", "csv")
 
@@ -151,6 +152,9 @@ class RecordReader:
     def _read_file(self, path: Path, root: Path) -> Iterator[Record]:
         kind = _kind(path) or "txt"
         rel = path.relative_to(root).as_posix() if root in path.parents else path.name
+        if kind == "parquet":
+            yield from self._parquet_records(path, rel)
+            return
         try:
             with _open_binary(path) as fh:
                 head = fh.read(_BINARY_PROBE)
@@ -172,6 +176,30 @@ class RecordReader:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._warn(f"{path}: unreadable file skipped ({reason})")
             self.stats.skipped_files += 1
+
+    def _parquet_records(self, path: Path, rel: str) -> Iterator[Record]:
+        """Rows of a Parquet file, read in batches (needs pyarrow: the ``ray`` extra)."""
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(
+                f'{path}: reading Parquet needs pyarrow: pip install "simdedup[ray]"'
+            ) from None
+        try:
+            parquet = pq.ParquetFile(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            self._warn(f"{path}: unreadable Parquet file skipped ({exc})")
+            self.stats.skipped_files += 1
+            return
+        self.stats.files += 1
+        row = 0
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
+            for obj in batch.to_pylist():
+                where = f"{path}:row {row}"
+                record = self._map_record(obj, where, default_id=f"{rel}:{row}")
+                row += 1
+                if record is not None:
+                    yield record
 
     def _read_stdin(self) -> Iterator[Record]:
         data = sys.stdin.buffer.read()
@@ -386,6 +414,8 @@ def _kind(path: Path) -> str | None:
         return "json"
     if name.endswith(CSV_SUFFIXES):
         return "csv"
+    if name.endswith(".parquet"):
+        return "parquet"
     return None
 
 

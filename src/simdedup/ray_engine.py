@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import math
+import socket
 import tempfile
 import time
 import uuid
@@ -139,6 +140,7 @@ class RayEngine:
         import ray
 
         if not ray.is_initialized():
+            _check_reachable(self.address)
             try:
                 ray.init(
                     address=self.address,
@@ -437,6 +439,22 @@ def _arrow_block(rows: np.ndarray, vectors: np.ndarray) -> Any:
     dim = vectors.shape[1] if vectors.ndim == 2 else 0
     flat = pa.array(vectors.reshape(-1), type=pa.float32())
     return pa.table({"row": rows, "vector": pa.FixedSizeListArray.from_arrays(flat, dim)})
+
+
+def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
+    """Fail fast on a ``host:port`` (or ``ray://host:port``) where nothing listens: Ray itself
+    retries for minutes before giving up."""
+    if not address or address in ("auto", "local") or ":" not in address:
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not port.isdigit():
+        raise InputError(f"--ray-address {address}: expected HOST:PORT, auto or ray://HOST:PORT")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise SimdedupError(
+            f"--ray-address {address}: no Ray cluster answers there ({exc.strerror or exc})"
+        ) from None
 
 
 def _check_picklable(encoder: Encoder) -> None:
