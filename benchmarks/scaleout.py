@@ -35,7 +35,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import common, data  # noqa: E402
+from bench import common, data
 
 RESULT = common.RESULTS / "scaleout.json"
 N = 100_000

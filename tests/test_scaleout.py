@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, HashingEncoder
 
+from conftest import EXAMPLES, HashingEncoder
 from simdedup import Deduplicator, InputError, Store, TalkingPointFinder, read_records
 from simdedup.partition import (
     assign,
@@ -86,6 +86,7 @@ def test_pairs_within_a_partition_are_exact_and_global() -> None:
 def test_neighbours_within_match_brute_force() -> None:
     x = clustered(200)
     src, dst, score = neighbours_within(np.arange(200), x, 5, 0.5)
+    assert np.allclose(score, (x[src] * x[dst]).sum(axis=1), atol=1e-5)
     sims = x @ x.T
     np.fill_diagonal(sims, -2)
     top = np.argsort(-sims, axis=1)[:, :5]
@@ -112,6 +113,7 @@ def test_merge_pairs_keeps_each_pair_once() -> None:
     b = (np.array([2, 3]), np.array([6, 7]), np.array([0.8, 0.95], np.float32))
     src, dst, score = merge_pairs([a, b])
     assert list(zip(src.tolist(), dst.tolist())) == [(1, 5), (2, 6), (3, 7)]
+    assert np.allclose(score, [0.9, 0.8, 0.95])
     assert merge_pairs([])[0].shape == (0,)
 
 
