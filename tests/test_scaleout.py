@@ -18,7 +18,15 @@ import numpy as np
 import pytest
 
 from conftest import EXAMPLES, HashingEncoder
-from simdedup import Deduplicator, InputError, Store, TalkingPointFinder, read_records
+from simdedup import (
+    Deduplicator,
+    InputError,
+    SimdedupError,
+    Store,
+    TalkingPointFinder,
+    read_records,
+)
+from simdedup.embed import normalize_rows
 from simdedup.partition import (
     assign,
     merge_pairs,
@@ -156,7 +164,7 @@ def sample_store() -> Iterator[Store]:
 @needs_ray
 def test_ray_pairs_equal_the_exact_join_when_spilling_everywhere(engine: RayEngine) -> None:
     x = clustered(1500, seed=2)
-    engine.partitions, engine.spill = 6, 6
+    engine.partitions, engine.spill = 6, 6  # every vector in every partition: exact
     chunks = [(np.arange(0, 700), x[:700]), (np.arange(700, 1500), x[700:])]
     src, dst, score = engine.pairs(chunks, 1500, 0.9)
     assert set(zip(src.tolist(), dst.tolist())) == brute_pairs(x, 0.9)
@@ -178,7 +186,7 @@ def test_ray_dedup_gives_the_local_groups(
 
 @needs_ray
 def test_ray_talking_points_equal_the_local_ones(engine: RayEngine, sample_store: Store) -> None:
-    engine.partitions, engine.spill = 4, 2  # partitions of ~140 texts, k = 20
+    engine.partitions = 4  # partitions of ~70 texts (before spilling into 3), k = 20
     local = TalkingPointFinder(remember=False).fit(sample_store).result_
     on_ray = TalkingPointFinder(remember=False, engine=engine).fit(sample_store).result_
     assert len(local.talking_points) >= 10
@@ -211,42 +219,50 @@ def test_ray_index_embeds_on_actors_into_the_same_store(
 def test_ray_engine_takes_a_custom_encoder_and_refuses_one_that_cannot_travel(
     engine: RayEngine,
 ) -> None:
-    encoder = HashingEncoder()
-    vectors = engine.embed(encoder, ["grain corridor talks resume", "talks on the grain corridor"])
-    assert vectors.shape == (2, 256)
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    encoder.lock = threading.Lock()  # type: ignore[attr-defined]
+    class Letters:  # defined here, so it travels to the actors by value
+        name = "letters"
+
+        def __init__(self) -> None:
+            self.lock: object = None
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            out = np.zeros((len(texts), 26), dtype=np.float32)
+            for i, text in enumerate(texts):
+                for ch in text.lower():
+                    if "a" <= ch <= "z":
+                        out[i, ord(ch) - 97] += 1
+            return out
+
+    encoder = Letters()
+    texts = ["grain corridor talks resume", "talks on the grain corridor", "floods"]
+    vectors = engine.embed(encoder, texts)
+    assert vectors.shape == (3, 26)
+    assert np.allclose(vectors, normalize_rows(encoder.encode(texts)), atol=1e-6)
+    encoder.lock = threading.Lock()
     with pytest.raises(InputError, match="cannot be sent to Ray workers"):
         engine.embed(encoder, ["one text"])
+    # a class the workers cannot import (tests/ is not on their path): one clear error
+    with pytest.raises(SimdedupError, match=r"embedding on Ray failed: .*conftest"):
+        engine.embed(HashingEncoder(), ["one text"])
 
 
 # -- the CLI --------------------------------------------------------------------------------
 
 
 @needs_ray
-def test_cli_engine_ray_dedup_and_talking_points_match_local(tmp_path: Path) -> None:
-    from test_cli import run
-
-    for command in (["dedup", "--cross-outlet"], ["talking-points", "--min-outlets", "2"]):
-        local = run(*command, str(ARTICLES), "--json")
-        on_ray = run(*command, str(ARTICLES), "--json", "--engine", "ray")
-        assert local.returncode == 0 and on_ray.returncode == 0, on_ray.stderr
-        assert json.loads(on_ray.stdout) == json.loads(local.stdout)
-        assert on_ray.stderr.strip() == "", on_ray.stderr  # no Ray chatter on stderr
-
-
-@needs_ray
-def test_cli_engine_ray_index_then_dedup_the_store(tmp_path: Path) -> None:
+def test_cli_engine_ray_index_dedup_and_talking_points_match_local(tmp_path: Path) -> None:
     from test_cli import run
 
     store = tmp_path / "ray.store"
     result = run("index", str(ARTICLES), "--store", str(store), "--engine", "ray", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["embedded"] > 200
-    local = run("dedup", "--store", str(store), "--json")
-    on_ray = run("dedup", "--store", str(store), "--json", "--engine", "ray")
-    assert on_ray.returncode == 0, on_ray.stderr
-    assert json.loads(on_ray.stdout) == json.loads(local.stdout)
+    assert json.loads(result.stdout)["embedded"] > 200  # embedded by the actor pool
+    for command in (["dedup", "--cross-outlet"], ["talking-points", "--min-outlets", "2"]):
+        local = run(*command, "--store", str(store), "--json")
+        on_ray = run(*command, "--store", str(store), "--json", "--engine", "ray")
+        assert local.returncode == 0 and on_ray.returncode == 0, on_ray.stderr
+        assert json.loads(on_ray.stdout) == json.loads(local.stdout)
+        assert on_ray.stderr.strip() == "", on_ray.stderr  # no Ray chatter on stderr
 
 
 def test_cli_engine_errors_are_one_line() -> None:

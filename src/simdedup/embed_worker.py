@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from simdedup.cache import EmbeddingCache
 
 
+CHUNK = 4096  # distinct new texts an ingest collects before handing them over
+
+
 class _Stopped(Exception):
     """Raised inside the worker when the ingest was abandoned."""
 
@@ -29,6 +32,7 @@ class EmbedWorker:
     """Encodes submitted chunks of ``{hash: text}`` one at a time on a background thread.
 
     ``progress(n)`` is called (from the worker) as texts are embedded or found cached.
+    ``chunk`` is how many texts a caller should collect per :meth:`submit`.
     :attr:`embedded` and :attr:`seconds` count the work done (model loading excluded).
     """
 
@@ -38,8 +42,11 @@ class EmbedWorker:
         fingerprint: str,
         cache: EmbeddingCache,
         progress: Callable[[int], None] | None = None,
+        *,
+        chunk: int = CHUNK,
     ) -> None:
         self.encoder = encoder
+        self.chunk = chunk
         self.fingerprint = fingerprint
         self.cache = cache
         self.progress = progress

@@ -50,7 +50,7 @@ from simdedup.search import Match, find_similar
 from simdedup.segment import Paragraph, Segmenter
 
 if TYPE_CHECKING:
-    from simdedup.ray_engine import RayEmbedWorker, RayEngine
+    from simdedup.ray_engine import RayEngine
 
 __all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
 
@@ -58,7 +58,6 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE = "store.sqlite"
 CACHE = "embeddings.sqlite"
-PENDING_CHUNK = 4096  # distinct new texts held before they are embedded and cached
 REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
 
 
@@ -360,7 +359,8 @@ class Store:
         with different content it replaces the stored document. ``progress(stage, n)`` is
         called as documents are read (``stage="read"``) and texts embedded (``"embed"``).
         With an ``engine`` (:class:`~simdedup.ray_engine.RayEngine`) the new texts are
-        embedded on its cluster, in chunks of its ``EMBED_CHUNK`` texts.
+        embedded on its cluster, a chunk of its ``EMBED_CHUNK`` texts at a time, while the
+        next chunk is read.
         """
         started = time.perf_counter()
         segmenter = segmenter or Segmenter()
@@ -369,12 +369,10 @@ class Store:
         catalog.begin()
         new_file: Path | None = None
         report = None if progress is None else (lambda n: progress("embed", n))
-        worker: EmbedWorker | RayEmbedWorker
         if engine is None:
             worker = EmbedWorker(self.encoder, self.fingerprint, self._cache, report)
         else:
             worker = engine.embed_worker(self.encoder, self.fingerprint, self._cache, report)
-        chunk = getattr(worker, "chunk", PENDING_CHUNK)
         try:
             known = set(catalog.row_hashes())
             new_hashes: dict[str, None] = {}
@@ -386,7 +384,7 @@ class Store:
                         pending[p.hash] = p.text
                 if progress is not None:
                     progress("read", 1)
-                if len(pending) >= chunk:
+                if len(pending) >= worker.chunk:
                     worker.submit(pending)  # encoded while the next chunk is read
                     pending = {}
             worker.submit(pending)
