@@ -470,14 +470,13 @@ def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
 
 
 def _check_picklable(encoder: Encoder) -> None:
-    """Actors get a copy of the encoder; refuse one that cannot travel, naming it."""
-    import pickle
-
+    """Actors get a copy of the encoder (serialised only, by Ray, between its own processes);
+    refuse one that cannot travel, naming it."""
     import cloudpickle
 
     try:
         cloudpickle.dumps(encoder)
-    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+    except Exception as exc:  # PicklingError, TypeError: the many ways an object cannot travel
         raise InputError(
             f"encoder {encoder_name(encoder)} cannot be sent to Ray workers ({exc}); "
             "give the engine an encoder that pickles"
