@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from simdedup.cache import EmbeddingCache
     from simdedup.embed_worker import EmbedWorker
 
-ENGINES = ("local", "ray")
 KNN_SPILL = 3  # partitions each vector joins for the k-NN graph (talking points)
 EMBED_CHUNK = 200_000  # distinct new texts the driver collects before sending them to embed
 EMBED_BATCH = 256  # texts per actor call
