@@ -70,12 +70,12 @@ def _exact(vectors: np.ndarray) -> dict[str, np.ndarray]:
 def recall(vectors: np.ndarray) -> list[dict[str, Any]]:
     from simdedup.partition import (
         assign,
-        merge_pairs,
         neighbours_within,
         pairs_within,
         sample_size,
         train_centroids,
     )
+    from simdedup.selfjoin import unique_pairs
 
     n = len(vectors)
     truth = _exact(vectors)
@@ -95,7 +95,7 @@ def recall(vectors: np.ndarray) -> list[dict[str, Any]]:
                 "work_vs_exact": round(sum(len(m) ** 2 for m in members) / n**2, 3),
             }
             started = time.perf_counter()
-            found = merge_pairs([pairs_within(m, vectors[m], 0.8) for m in members])
+            found = unique_pairs([pairs_within(m, vectors[m], 0.8) for m in members], n)
             row["pairs_s"] = round(time.perf_counter() - started, 1)
             for threshold in (0.8, 0.9):
                 keep = found[2] >= threshold
@@ -106,7 +106,7 @@ def recall(vectors: np.ndarray) -> list[dict[str, Any]]:
                 )
                 row[f"exact_pairs_{threshold}"] = len(expected)
             started = time.perf_counter()
-            edges = merge_pairs([neighbours_within(m, vectors[m], 20, 0.62) for m in members])
+            edges = unique_pairs([neighbours_within(m, vectors[m], 20, 0.62) for m in members], n)
             row["knn_s"] = round(time.perf_counter() - started, 1)
             keys = _pair_keys(edges[0], edges[1], n)
             row["knn_edge_recall"] = round(

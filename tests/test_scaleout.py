@@ -29,13 +29,13 @@ from simdedup import (
 from simdedup.embed import normalize_rows
 from simdedup.partition import (
     assign,
-    merge_pairs,
     neighbours_within,
     pairs_within,
     partition_count,
     train_centroids,
 )
 from simdedup.ray_engine import RayEngine, ray_available
+from simdedup.selfjoin import unique_pairs
 
 ARTICLES = EXAMPLES / "articles"
 
@@ -60,7 +60,7 @@ def partitioned_pairs(x: np.ndarray, partitions: int, spill: int, threshold: flo
     centroids = train_centroids(x, partitions)
     parts = assign(x, centroids, spill)
     members = [np.flatnonzero((parts == p).any(axis=1)) for p in range(len(centroids))]
-    src, dst, _ = merge_pairs([pairs_within(m, x[m], threshold) for m in members])
+    src, dst, _ = unique_pairs([pairs_within(m, x[m], threshold) for m in members], len(x))
     return set(zip(src.tolist(), dst.tolist()))
 
 
@@ -116,13 +116,13 @@ def test_spilling_into_every_partition_is_the_exact_join() -> None:
     assert len(two) / len(exact) >= 0.95
 
 
-def test_merge_pairs_keeps_each_pair_once() -> None:
+def test_pairs_from_several_partitions_count_once() -> None:
     a = (np.array([1, 2]), np.array([5, 6]), np.array([0.9, 0.8], np.float32))
     b = (np.array([2, 3]), np.array([6, 7]), np.array([0.8, 0.95], np.float32))
-    src, dst, score = merge_pairs([a, b])
+    src, dst, score = unique_pairs([a, b], 8)
     assert list(zip(src.tolist(), dst.tolist())) == [(1, 5), (2, 6), (3, 7)]
     assert np.allclose(score, [0.9, 0.8, 0.95])
-    assert merge_pairs([])[0].shape == (0,)
+    assert unique_pairs([], 8)[0].shape == (0,)
 
 
 def test_engine_settings_are_checked_without_starting_ray() -> None:

@@ -103,21 +103,7 @@ class ClaimClusterer:
 
             index = VectorIndex("flat").build(vectors)
             index_rows = np.arange(n)
-        if n == 0 or index.ntotal == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.float32)
-        lookup = np.full(max(int(index_rows.max()) + 1, index.ntotal), -1, dtype=np.int64)
-        lookup[index_rows] = np.arange(n)
-        k = min(self.k + 1, index.ntotal)
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for start in range(0, n, QUERY_BATCH):
-            scores, found = index.search(vectors[start : start + QUERY_BATCH], k)
-            src = np.repeat(np.arange(start, start + len(found)), found.shape[1])
-            found, scores = found.reshape(-1), scores.reshape(-1)
-            dst = np.where(found >= 0, lookup[np.clip(found, 0, None)], -1)
-            keep = scores >= self.threshold
-            parts.append((src[keep], dst[keep], scores[keep]))
-        return unique_pairs(parts, n)
+        return index_graph(vectors, index, index_rows, self.k, self.threshold)
 
     def _joined_graph(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The graph from the IVF k-NN self-join (:func:`simdedup.selfjoin.knn_join`)."""
@@ -127,6 +113,30 @@ class ClaimClusterer:
         dst, sim = ids.reshape(-1), scores.reshape(-1)
         keep = sim >= self.threshold
         return unique_pairs([(src[keep], dst[keep], sim[keep])], n)
+
+
+def index_graph(
+    vectors: np.ndarray, index: VectorIndex, index_rows: np.ndarray, k: int, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges ``(src, dst, cosine)`` (positions in ``vectors``, ``src < dst``, each once) from the
+    ``k`` nearest neighbours of each vector in ``index``, whose row ``index_rows[i]`` holds
+    ``vectors[i]``, kept at cosine >= ``threshold``; searched :data:`QUERY_BATCH` at a time."""
+    n = len(vectors)
+    if n == 0 or index.ntotal == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    lookup = np.full(max(int(index_rows.max()) + 1, index.ntotal), -1, dtype=np.int64)
+    lookup[index_rows] = np.arange(n)
+    k = min(k + 1, index.ntotal)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, n, QUERY_BATCH):
+        scores, found = index.search(vectors[start : start + QUERY_BATCH], k)
+        src = np.repeat(np.arange(start, start + len(found)), found.shape[1])
+        found, scores = found.reshape(-1), scores.reshape(-1)
+        dst = np.where(found >= 0, lookup[np.clip(found, 0, None)], -1)
+        keep = scores >= threshold
+        parts.append((src[keep], dst[keep], scores[keep]))
+    return unique_pairs(parts, n)
 
 
 def _figure_conflicts(

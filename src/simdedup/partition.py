@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from simdedup.errors import InputError
-from simdedup.selfjoin import SelfJoin, unique_pairs
+from simdedup.selfjoin import SelfJoin
 
 DEFAULT_SPILL = 2  # partitions each vector joins
 PARTITION_ROWS = 20_000  # vectors per partition aimed at (before spill): exact search of a
@@ -89,32 +89,16 @@ def neighbours_within(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``k`` nearest neighbours of each of one partition's vectors within the partition,
     kept at cosine >= ``threshold``: edges ``(src, dst, score)`` as global ``rows``,
-    ``src < dst``, each once."""
+    ``src < dst``, each once (the local talking-point graph's search,
+    :func:`simdedup.claims.index_graph`, on a flat index of the partition)."""
+    from simdedup.claims import index_graph
     from simdedup.index import VectorIndex
 
     x = np.ascontiguousarray(vectors, dtype=np.float32)
-    n = len(x)
-    if n < 2:
-        return _global(rows, *_empty())
-    scores, found = VectorIndex("flat").build(x).search(x, min(k + 1, n))
-    src = np.repeat(np.arange(n, dtype=np.int64), found.shape[1])
-    dst, sim = found.reshape(-1).astype(np.int64), scores.reshape(-1)
-    keep = sim >= threshold
-    return _global(rows, *unique_pairs([(src[keep], dst[keep], sim[keep])], n))
-
-
-def merge_pairs(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs found in several partitions, each once (``src < dst``, sorted by it)."""
-    if not parts:
+    if not len(x):
         return _empty()
-    src = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    score = np.concatenate([p[2] for p in parts]).astype(np.float32)
-    key = np.stack([src, dst], axis=1)
-    _, first = np.unique(key, axis=0, return_index=True)
-    return src[first], dst[first], score[first]
+    found = index_graph(x, VectorIndex("flat").build(x), np.arange(len(x)), k, threshold)
+    return _global(rows, *found)
 
 
 def _global(

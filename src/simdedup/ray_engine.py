@@ -42,13 +42,13 @@ from simdedup.errors import InputError, SimdedupError
 from simdedup.partition import (
     DEFAULT_SPILL,
     assign,
-    merge_pairs,
     neighbours_within,
     pairs_within,
     partition_count,
     sample_size,
     train_centroids,
 )
+from simdedup.selfjoin import unique_pairs
 
 if TYPE_CHECKING:
     from simdedup.cache import EmbeddingCache
@@ -227,12 +227,12 @@ class RayEngine:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         _check_picklable(encoder)
-        actors = self._embed_pool(encoder)[0]
-        blocks = max(actors * 4, math.ceil(len(texts) / 5_000))
+        pool = self._embed_pool(encoder)
+        blocks = max(pool[0] * 4, math.ceil(len(texts) / 5_000))
         table = pa.table({"i": np.arange(len(texts), dtype=np.int64), "text": texts})
         with warnings.catch_warnings():  # Ray 2.60 deprecates max_restarts in **ray_remote_args
             warnings.simplefilter("ignore", DeprecationWarning)  # but names no replacement
-            embedded = self._embed_plan(encoder, table, blocks)
+            embedded = self._embed_plan(encoder, table, blocks, pool)
         target = f"{self._work()}/embeddings-{uuid.uuid4().hex[:12]}"
         out: np.ndarray | None = None
         with _ray_errors("embedding"):
@@ -245,10 +245,12 @@ class RayEngine:
         assert out is not None
         return out
 
-    def _embed_plan(self, encoder: Encoder, table: Any, blocks: int) -> Any:
+    def _embed_plan(
+        self, encoder: Encoder, table: Any, blocks: int, pool: tuple[int, int, int]
+    ) -> Any:
         import ray.data
 
-        actors, cpus, gpus = self._embed_pool(encoder)
+        actors, cpus, gpus = pool
         return (
             ray.data.from_arrow(table)
             .repartition(blocks)
@@ -339,7 +341,7 @@ class RayEngine:
                 refs.append(ray.put(_arrow_block(part_rows, part)))
                 sample.append(part[rng.random(len(part)) < share])
         if not refs:
-            return merge_pairs([])
+            return unique_pairs([], n)
         centroids = train_centroids(np.concatenate(sample), partitions, seed=SEED)
         groups = min(len(centroids), max(self.cpus() * 2, 1))
         source = ray.data.from_arrow_refs(refs)
@@ -363,7 +365,7 @@ class RayEngine:
             "spill": spill,
             "seconds": time.perf_counter() - started,
         }
-        return merge_pairs(parts)
+        return unique_pairs(parts, n)  # a pair found in several partitions counts once
 
 
 class _ClusterEncoder:
