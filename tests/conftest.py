@@ -52,7 +52,7 @@ def fake_encoder() -> HashingEncoder:
 
 @pytest.fixture(scope="session")
 def real_encoder():  # type: ignore[no-untyped-def]
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    """The default encoder (simdedup's claim model, onnx-int8), loaded once per test session."""
     from simdedup import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()

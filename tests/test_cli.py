@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from corpus import HEADLINE, write_jsonl
+from simdedup import claim_model
 from simdedup.embed import default_model_path
 
 
@@ -114,7 +115,8 @@ def test_dedup_cross_outlet_csv_and_json(store: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert {r["group"] for r in rows} == {"1", "2", "3"} and len(rows) == 6
     as_json = json.loads(run("dedup", "--store", str(store), "--json", "--cross-outlet").stdout)
-    assert as_json["threshold"] == 0.9 and as_json["model"] == "all-MiniLM-L6-v2"
+    assert as_json["model"] == "simdedup-claim-v1"
+    assert as_json["threshold"] == claim_model.defaults().dedup_threshold
     for group in as_json["groups"]:
         assert len({m["outlet"] for m in group["members"]}) >= 2
         assert group["members"][0]["pid"] == group["kept"]
@@ -198,7 +200,7 @@ def test_damaged_and_mismatched_stores(store: Path, workdir: Path) -> None:
     (model / "config.json").write_text(json.dumps({**config, "note": "a different model"}))
     fails(
         run("dedup", "--store", str(store), "--model", str(model)),
-        "store was built with model 'all-MiniLM-L6-v2'",
+        "store was built with model 'simdedup-claim-v1'",
     )
     newer = workdir / "newer.store"
     shutil.copytree(store, newer)

@@ -25,13 +25,14 @@ def test_bundled_model_embeds_offline(real_encoder: SentenceTransformerEncoder) 
     np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
     assert x[0] @ x[1] > 0.8 > x[0] @ x[2]
     np.testing.assert_allclose(real_encoder.encode(texts[:1]), x[:1], atol=1e-5)
-    assert real_encoder.name == "all-MiniLM-L6-v2" and real_encoder.dim == 384
+    assert real_encoder.name == "simdedup-claim-v1" and real_encoder.dim == 384
     assert isinstance(real_encoder, Encoder)
 
 
 def test_fingerprint_follows_model_files(tmp_path: Path) -> None:
-    bundled = SentenceTransformerEncoder()
-    assert bundled.fingerprint == SentenceTransformerEncoder().fingerprint
+    bundled = SentenceTransformerEncoder("all-MiniLM-L6-v2")
+    assert bundled.fingerprint == SentenceTransformerEncoder("all-MiniLM-L6-v2").fingerprint
+    assert SentenceTransformerEncoder().fingerprint.startswith("claim1-")  # the default
     copy = tmp_path / "model"
     shutil.copytree(default_model_path(), copy)
     assert SentenceTransformerEncoder(copy).fingerprint == bundled.fingerprint

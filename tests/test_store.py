@@ -269,7 +269,7 @@ def test_real_model_store_roundtrip(tmp_path: Path, real_encoder: object) -> Non
     store.add(records(tmp_path))
     store.close()
     with Store.open(tmp_path / "s") as reopened:  # the recorded (bundled) model by default
-        assert reopened.model == "all-MiniLM-L6-v2" and reopened.dim == 384
+        assert reopened.model == "simdedup-claim-v1" and reopened.dim == 384
         top = find_similar(reopened, "the 30th anniversary of diplomatic relations", k=4)
         assert {m.pid for m in top[:3]} == {"post-1:2", "vna-1:2", "times-1:0"}
         exact = [m for m in top if m.pid in ("vna-1:2", "times-1:0")]

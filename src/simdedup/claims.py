@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simdedup import claim_model
+from simdedup.claim_model import CLAIM_MODEL
 from simdedup.errors import InputError
 from simdedup.figures import figures, figures_conflict
 from simdedup.selfjoin import knn_join, unique_pairs
@@ -35,7 +37,9 @@ KNN_JOIN_MIN = 50_000  # above this many texts the graph comes from an IVF k-NN 
 # one index search per text (at 2,600 HNSW queries/s, 292k texts would take 110 s; the join
 # builds the 100k UNGDC graph in 19 s)
 KNN_NPROBE = 16  # cells each text searches in that join
-DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps (benchmarks/README.md)
+# all-MiniLM-L6-v2's defaults (benchmarks/README.md); the claim model's are chosen for it on dev
+DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps
+DEFAULT_PENALTY = 1.0  # taken off the cosine of a pair whose figures conflict
 HEAP_SLACK = 1_000_000  # stale merge candidates tolerated before the heap is compacted
 
 
@@ -48,7 +52,7 @@ class ClaimClusterer:
         threshold: float = DEFAULT_THRESHOLD,
         *,
         k: int = 20,
-        penalty: float = 1.0,
+        penalty: float = DEFAULT_PENALTY,
         check_figures: bool = True,
         engine: RayEngine | None = None,
     ) -> None:
@@ -113,6 +117,15 @@ class ClaimClusterer:
         dst, sim = ids.reshape(-1), scores.reshape(-1)
         keep = sim >= self.threshold
         return unique_pairs([(src[keep], dst[keep], sim[keep])], n)
+
+
+def model_defaults(model: str) -> tuple[float, float]:
+    """The talking-point ``(threshold, penalty)`` for vectors of ``model``: those chosen on dev
+    for the claim model (:func:`simdedup.claim_model.defaults`), else all-MiniLM-L6-v2's."""
+    if model == CLAIM_MODEL:
+        chosen = claim_model.defaults()
+        return chosen.talking_point_threshold, chosen.figure_penalty
+    return DEFAULT_THRESHOLD, DEFAULT_PENALTY
 
 
 def index_graph(

@@ -398,7 +398,6 @@ def _talking_point_options(func: F) -> F:
 def _find_talking_points(
     store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]
 ) -> TalkingPointsResult:
-    from simdedup.claims import DEFAULT_THRESHOLD
     from simdedup.search import check_date
     from simdedup.talking_points import TalkingPointFinder
 
@@ -406,7 +405,7 @@ def _find_talking_points(
     until = check_date(opts.pop("until"), "--until")
     threshold = opts.pop("threshold")
     finder = TalkingPointFinder(
-        DEFAULT_THRESHOLD if threshold is None else threshold,
+        threshold,
         min_size=opts.pop("min_size"),
         min_outlets=opts.pop("min_outlets"),
         since=since,

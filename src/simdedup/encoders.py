@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simdedup.embed import BACKENDS, DEFAULT_MODEL, Encoder, SentenceTransformerEncoder
+from simdedup.embed import BACKENDS, Encoder, SentenceTransformerEncoder
 from simdedup.errors import InputError
 
 ALL_BACKENDS = (*BACKENDS, "static")
@@ -22,12 +22,12 @@ def make_encoder(
     """A :class:`SentenceTransformerEncoder`, or for ``backend="static"`` a
     :class:`~simdedup.static_encoder.StaticEncoder` distilled from ``model``.
 
-    ``model`` may be :data:`~simdedup.embed.DEFAULT_MODEL` or ``None`` for the bundled model.
+    ``model``: ``None`` for the default (the claim model; for ``static``, the bundled
+    all-MiniLM-L6-v2), a bundled model's name (``simdedup-claim-v1``, ``all-MiniLM-L6-v2``), a
+    directory or a cached hub name.
     """
     if backend not in ALL_BACKENDS:
         raise InputError(f"--backend must be one of {', '.join(ALL_BACKENDS)}; got {backend!r}")
-    if model == DEFAULT_MODEL:
-        model = None
     if backend == "static":
         from simdedup.static_encoder import StaticEncoder
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,15 +76,18 @@ def exported_dir(fingerprint: str, backend: str) -> Path:
     return models_dir() / f"{fingerprint}-{backend}-v{EXPORT_VERSION}"
 
 
-def ensure_exported(model_dir: Path, fingerprint: str, backend: str) -> Path:
-    """The cached export of ``model_dir`` for ``backend``, made first if missing."""
+def ensure_exported(model_dir: Path | Callable[[], Path], fingerprint: str, backend: str) -> Path:
+    """The cached export for ``backend`` of the model with ``fingerprint``, made first from
+    ``model_dir`` if missing (a callable is asked for the directory only then)."""
     if backend not in BACKENDS:
         raise InputError(f"--backend must be one of torch, {', '.join(BACKENDS)}; got {backend!r}")
-    return build_once(
-        exported_dir(fingerprint, backend),
-        SPEC_FILE,  # the directory appears only once the export passed its check
-        lambda work: _export(model_dir, work, backend, read_pipeline(model_dir)),
-    )
+
+    def build(work: Path) -> None:
+        source = model_dir if isinstance(model_dir, Path) else model_dir()
+        _export(source, work, backend, read_pipeline(source))
+
+    # the directory appears only once the export passed its check
+    return build_once(exported_dir(fingerprint, backend), SPEC_FILE, build)
 
 
 def read_pipeline(model_dir: Path) -> OnnxSpec:

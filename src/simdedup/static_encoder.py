@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from simdedup.embed import DEFAULT_MODEL, default_model_path, fingerprint_dir, normalize_rows
+from simdedup.claim_model import BASE_MODEL
+from simdedup.embed import BUNDLED, SentenceTransformerEncoder, normalize_rows
 from simdedup.errors import InputError
 from simdedup.model_cache import build_once, models_dir
 
@@ -33,7 +34,8 @@ class StaticEncoder:
     Parameters
     ----------
     model:
-        The model to distil: ``None`` for the bundled all-MiniLM-L6-v2, or a model directory.
+        The model to distil: ``None`` or ``"all-MiniLM-L6-v2"`` for the bundled
+        all-MiniLM-L6-v2, ``"simdedup-claim-v1"`` for the claim model, or a model directory.
     dims:
         Dimensions kept by PCA (at most the model's own; 256 by default).
     quiet:
@@ -48,7 +50,7 @@ class StaticEncoder:
     ) -> None:
         if not isinstance(dims, int) or isinstance(dims, bool) or dims < 2:
             raise InputError(f"dims must be an integer >= 2; got {dims!r}")
-        self.model = model
+        self.model: str | Path = BASE_MODEL if model is None else model
         self.dims = dims
         self.quiet = quiet
         self._static: Any = None
@@ -59,26 +61,27 @@ class StaticEncoder:
         return {**self.__dict__, "_static": None}
 
     @property
-    def path(self) -> Path:
-        """Directory of the model distilled from."""
-        if self.model is None:
-            return default_model_path()
-        path = Path(self.model).expanduser()
-        if not path.is_dir():
+    def _source(self) -> SentenceTransformerEncoder:
+        if self.model not in BUNDLED and not Path(self.model).expanduser().is_dir():
             raise InputError(
                 f"--model {self.model}: the static mode distils from a local model directory"
             )
-        return path
+        return SentenceTransformerEncoder(self.model, backend="torch")
+
+    @property
+    def path(self) -> Path:
+        """Directory of the model distilled from (the claim model's is made on first access)."""
+        return Path(str(self._source.path))
 
     @property
     def name(self) -> str:
         """Name recorded in stores: the source model's."""
-        return DEFAULT_MODEL if self.model is None else str(self.path.resolve())
+        return self._source.name
 
     @property
     def fingerprint(self) -> str:
         if self._fingerprint is None:
-            base = fingerprint_dir(self.path)
+            base = self._source.model_fingerprint
             self._fingerprint = f"{base}+static{self.dims}-v{STATIC_VERSION}"
         return self._fingerprint
 

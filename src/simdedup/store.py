@@ -34,8 +34,8 @@ import numpy as np
 
 from simdedup.cache import EmbeddingCache, default_cache_path
 from simdedup.catalog import Catalog, ParagraphTable, StoredParagraph
+from simdedup.claim_model import BASE_MODEL
 from simdedup.embed import (
-    DEFAULT_MODEL,
     Encoder,
     encode_checked,
     encoder_fingerprint,
@@ -221,7 +221,7 @@ class Store:
     @property
     def model(self) -> str:
         """Name of the model the store was built with."""
-        return self.catalog.meta("model", DEFAULT_MODEL)
+        return self.catalog.meta("model", BASE_MODEL)  # stores that never said: the bundled one
 
     @property
     def fingerprint(self) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simdedup.claims import DEFAULT_THRESHOLD, ClaimClusterer
+from simdedup.claims import ClaimClusterer, model_defaults
 from simdedup.dedup import Member, members_by_label
 from simdedup.errors import InputError
 from simdedup.search import check_date, check_threshold
@@ -134,6 +134,9 @@ class TalkingPointFinder:
     ``labels_`` holds one cluster number per paragraph of ``store.table()`` (-1: in no
     reported talking point). The filters (``since``, ``until``, ``outlets``) pick the members
     that count; clustering always runs on the whole store, so ids do not depend on filters.
+    ``threshold`` (the mean cosine a talking point keeps) and ``penalty`` (taken off the cosine
+    of two paragraphs stating conflicting figures) default to those chosen for the store's
+    model (:func:`simdedup.claims.model_defaults`).
     ``remember`` saves the ids in the store so that later runs keep them. ``engine`` (a
     :class:`~simdedup.ray_engine.RayEngine`) builds the neighbour graph on a Ray cluster; the
     clustering and everything after it run here, as without one.
@@ -141,8 +144,9 @@ class TalkingPointFinder:
 
     def __init__(
         self,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         *,
+        penalty: float | None = None,
         min_size: int = 2,
         min_outlets: int = 1,
         since: str | None = None,
@@ -154,6 +158,7 @@ class TalkingPointFinder:
         engine: RayEngine | None = None,
     ) -> None:
         self.threshold = threshold
+        self.penalty = penalty
         self.engine = engine
         self.min_size = min_size
         self.min_outlets = min_outlets
@@ -164,20 +169,27 @@ class TalkingPointFinder:
         self.check_figures = check_figures
         self.remember = remember
 
-    def _check(self) -> tuple[float, str | None, str | None]:
+    def _check(self, model: str) -> tuple[float, float, str | None, str | None]:
+        default_threshold, default_penalty = model_defaults(model)
         threshold = check_threshold(self.threshold)
-        if threshold is None or not 0.0 < threshold < 1.0:
+        if threshold is None:
+            threshold = default_threshold
+        if not 0.0 < threshold < 1.0:
             raise InputError(f"--threshold must be between 0 and 1; got {self.threshold}")
+        penalty = default_penalty if self.penalty is None else self.penalty
+        if isinstance(penalty, bool) or not isinstance(penalty, (int, float)) or penalty < 0:
+            raise InputError(f"penalty must be a number >= 0; got {self.penalty!r}")
         if self.min_size < 2:
             raise InputError(f"--min-size must be at least 2; got {self.min_size}")
         if self.min_outlets < 1:
             raise InputError(f"--min-outlets must be at least 1; got {self.min_outlets}")
         if self.period not in PERIODS:
             raise InputError(f"--period must be one of {', '.join(PERIODS)}; got {self.period!r}")
-        return threshold, check_date(self.since, "--since"), check_date(self.until, "--until")
+        since, until = check_date(self.since, "--since"), check_date(self.until, "--until")
+        return threshold, float(penalty), since, until
 
     def fit(self, store: Store) -> TalkingPointFinder:
-        threshold, since, until = self._check()
+        threshold, penalty, since, until = self._check(store.model)
         table = store.table()
         if not len(table):
             raise InputError("the corpus has no paragraphs to cluster")
@@ -185,7 +197,7 @@ class TalkingPointFinder:
         position = position.reshape(-1)
         vectors = store.vectors(live_rows)
         clusterer = ClaimClusterer(
-            threshold, check_figures=self.check_figures, engine=self.engine
+            threshold, penalty=penalty, check_figures=self.check_figures, engine=self.engine
         ).fit(
             vectors,
             lambda pos: store.catalog.texts_of_rows([int(live_rows[p]) for p in pos]),

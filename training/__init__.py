@@ -1,0 +1,1 @@
+"""simdedup's claim model: the labelled corpus (``data/``), its checks and split, and training."""

@@ -1,0 +1,90 @@
+"""Choose the claim model's defaults on dev, with the vectors users get, and record them.
+
+    python -m training.tune_defaults [ARTEFACT_DIR]
+
+Merges the artefact into the bundled model and embeds with its int8 ONNX export (the default
+path on a CPU), exactly as simdedup does at first use, into a temporary models directory. Then:
+
+- talking points: the (threshold, figure penalty) with the best mean of ARI and pair F1 over the
+  dev split of training/data and benchmarks/data/talking_points_dev.jsonl;
+- dedup: the cosine threshold with the best wire-copy pair F1 (figures checked, as ``dedup``
+  does) on the dev split's wire-copy groups.
+
+Writes them as ``defaults`` into the artefact's manifest (the adapter files, and so the model's
+fingerprint, do not change) and returns the scores. The test set is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+from training import evaluate
+from training.corpus import load
+
+
+def claim_encoder(artefact: Path, models: Path) -> Any:
+    """The claim model of ``artefact`` as simdedup serves it (merged, int8 ONNX)."""
+    os.environ["SIMDEDUP_MODELS_DIR"] = str(models)
+    from simdedup import claim_model
+    from simdedup.embed import SentenceTransformerEncoder, default_model_path, fingerprint_dir
+
+    claim_model.manifest.cache_clear()
+    base = default_model_path()
+    merged = claim_model.ensure_merged(
+        base, claim_model.fingerprint(fingerprint_dir(base), artefact), artefact
+    )
+    return SentenceTransformerEncoder(merged, backend="onnx-int8")
+
+
+def tune(artefact: Path) -> dict[str, Any]:
+    sets = [evaluate.corpus_set("claims dev", load("dev")), evaluate.old_dev_set()]
+    previous = os.environ.get("SIMDEDUP_MODELS_DIR")
+    with tempfile.TemporaryDirectory() as models:
+        encoder = claim_encoder(artefact, Path(models))
+        embedded = [(s, encoder.encode(s.texts)) for s in sets]
+    if previous is None:
+        os.environ.pop("SIMDEDUP_MODELS_DIR", None)
+    else:
+        os.environ["SIMDEDUP_MODELS_DIR"] = previous
+    grid = evaluate.talking_point_grid(embedded)
+    threshold, penalty = evaluate.best_setting(grid)
+    cosine, same = evaluate.dedup_pairs(*embedded[0])
+    dedup = {float(t): evaluate.prf(cosine >= t, same) for t in evaluate.DEDUP_THRESHOLDS}
+    dedup_threshold = max(dedup, key=lambda t: (dedup[t]["f1"], t))
+    chosen = {
+        "talking_point_threshold": threshold,
+        "figure_penalty": penalty,
+        "dedup_threshold": dedup_threshold,
+    }
+    path = artefact / "claim_model.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["defaults"] = chosen
+    manifest["dev"] = {
+        "talking_points": {
+            s.name: scores for (s, _), scores in zip(embedded, grid[(threshold, penalty)])
+        },
+        "dedup": dedup[dedup_threshold],
+    }
+    path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    report = {"defaults": chosen, **manifest["dev"]}
+    print(json.dumps({"dev (int8, chosen defaults)": report}), flush=True)
+    return report
+
+
+def main(argv: list[str]) -> int:
+    from simdedup import claim_model
+
+    tune(Path(argv[0]) if argv else claim_model.ARTEFACT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
