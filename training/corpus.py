@@ -48,8 +48,10 @@ class Item:
         return str(self.talking_point or self.near)
 
 
-def files(data: Path = DATA) -> list[Path]:
-    return sorted(data.glob("*.jsonl"))
+def files(data: Path = DATA, areas: Iterable[str] | None = None) -> list[Path]:
+    """The corpus files (of ``areas`` only, when given: ``cn``, ``ru``, ...)."""
+    wanted = None if areas is None else set(areas)
+    return [p for p in sorted(data.glob("*.jsonl")) if wanted is None or p.stem in wanted]
 
 
 def read_rows(path: Path) -> list[dict[str, object]]:
@@ -69,10 +71,12 @@ def assign_splits(rows: list[dict[str, object]]) -> dict[str, str]:
     return {p: ("dev" if p in dev else "train") for p in points}
 
 
-def load(split: str | None = None, data: Path = DATA) -> list[Item]:
-    """Every paragraph (of ``split``, "train" or "dev", when given), file by file."""
+def load(
+    split: str | None = None, data: Path = DATA, areas: Iterable[str] | None = None
+) -> list[Item]:
+    """Every paragraph (of ``split``, "train" or "dev", and of ``areas``, when given)."""
     items: list[Item] = []
-    for path in files(data):
+    for path in files(data, areas):
         rows = read_rows(path)
         splits = assign_splits(rows)
         for r in rows:

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,11 @@ class Recipe:
     negatives_ranked: int = 3  # a row's negative is drawn from the anchor's top-n mined
     stsb_pairs: int = 512  # STS-B train pairs mixed into each round (0: none)
     warmup_ratio: float = 0.1
+    loss: str = "mnrl"  # "mnrl" on triplets; "+cosent" / "+contrastive" adds labelled pairs
+    margin: float = 0.5  # OnlineContrastiveLoss: different claims pushed below cosine 1 - margin
+    full: bool = False  # fine-tune every weight instead of a LoRA adapter (for comparison)
+    directions: str = "query_to_doc"  # MNRL's interaction terms (comma-separated)
+    anchor_texts: int = 0  # UNGDC paragraphs a round held to the bundled model's vectors (MSE)
 
 
 LORA_TARGETS = (  # every linear layer of the six transformer layers
@@ -129,13 +134,16 @@ class DistinctClaimBatchSampler:
         return -(-len(self.rows) // self.batch_size)
 
 
-def all_pairs(train: list[Item]) -> tuple[list[str], list[str]]:
-    """Every ordered (anchor, positive) pair of two paragraphs making one claim."""
+def all_pairs(train: list[Item], with_self: bool = False) -> tuple[list[str], list[str]]:
+    """Every ordered (anchor, positive) pair of two paragraphs making one claim; with
+    ``with_self``, also each such paragraph paired with itself (``mine_hard_negatives`` masks
+    only a query's positives, and a query found in the corpus would come back as its own
+    hardest negative)."""
     anchors, positives = [], []
     for group in by_claim(train).values():
         for a in group:
             for p in group:
-                if a is not p:
+                if (a is not p or with_self) and len(group) > 1:
                     anchors.append(a.text)
                     positives.append(p.text)
     return anchors, positives
@@ -147,10 +155,13 @@ def round_rows(
     """One (anchor, positive, negative) row per paragraph that has a positive: the positive a
     random other paragraph of its claim (not its own wire copy when another one exists), the
     negative one of the anchor's ``negatives_ranked`` hardest mined."""
+    claim = {i.text: i.claim for i in train}
     negatives: dict[str, list[str]] = {}
     columns = [c for c in mined.column_names if c.startswith("negative")]
     for row in mined:
-        negatives.setdefault(row["anchor"], [row[c] for c in columns])
+        found = [row[c] for c in columns if claim.get(row[c]) != claim[row["anchor"]]]
+        if found:
+            negatives.setdefault(row["anchor"], found)
     out: dict[str, list[str]] = {"anchor": [], "positive": [], "negative": []}
     for group in by_claim(train).values():
         for a in group:
@@ -163,6 +174,32 @@ def round_rows(
             out["positive"].append(positive.text)
             out["negative"].append(rng.choice(negatives[a.text][: recipe.negatives_ranked]))
     return out
+
+
+def labelled_pairs(triplets: dict[str, list[str]]) -> dict[str, list[Any]]:
+    """Each triplet as two scored pairs: (anchor, positive, 1.0) and (anchor, negative, 0.0)."""
+    out: dict[str, list[Any]] = {"sentence1": [], "sentence2": [], "score": []}
+    for a, p, n in zip(triplets["anchor"], triplets["positive"], triplets["negative"]):
+        out["sentence1"] += [a, a]
+        out["sentence2"] += [p, n]
+        out["score"] += [1.0, 0.0]
+    return out
+
+
+def anchor_set(model: Any, count: int) -> tuple[list[str], list[list[float]]] | None:
+    """``count`` UNGDC paragraphs with the bundled model's vectors of them (before training):
+    held to those vectors, they keep the space the claim model sharpens in place."""
+    import gzip
+
+    path = evaluate.SHARED / "ungdc" / "ungdc_paragraphs.jsonl.gz"
+    if not path.is_file():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for _, line in zip(range(200_000), fh)]
+    rng = random.Random(1)
+    picked = [t for t in rng.sample(texts, count * 2) if 20 <= len(t.split()) <= 150][:count]
+    vectors = model.encode(picked, batch_size=32, normalize_embeddings=True)
+    return picked, [list(map(float, v)) for v in vectors]
 
 
 def stsb_rows(count: int, rng: random.Random) -> dict[str, list[Any]] | None:
@@ -191,7 +228,7 @@ def dev_report(model: Any, dev: list[Item]) -> dict[str, Any]:
     sets = [evaluate.corpus_set("claims dev", dev), evaluate.old_dev_set()]
     embedded = [(s, encode(s.texts)) for s in sets]
     grid = evaluate.talking_point_grid(
-        embedded, np.round(np.arange(0.5, 0.91, 0.02), 2), (0.0, 1.0)
+        embedded, np.round(np.arange(0.5, 0.95, 0.02), 2), (0.0, 1.0)
     )
     best = evaluate.best_setting(grid)
     return {
@@ -200,12 +237,19 @@ def dev_report(model: Any, dev: list[Item]) -> dict[str, Any]:
             "penalty": best[1],
             **{s.name: scores for (s, _), scores in zip(embedded, grid[best])},
         },
+        "best_ari_each": [max(scores[i]["ari"] for scores in grid.values()) for i in range(2)],
         "stsb_dev_news_spearman": evaluate.stsb_news_dev(encode),
         "msrp_val_best_f1": evaluate.msrp_val(encode),
     }
 
 
-def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
+def train(
+    recipe: Recipe,
+    out: Path,
+    quick: bool,
+    areas: list[str] | None = None,
+    eval_rounds: bool = False,
+) -> dict[str, Any]:
     import torch
     from datasets import Dataset
     from peft import LoraConfig
@@ -217,7 +261,9 @@ def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
     )
     from sentence_transformers.sentence_transformer.losses import (
         CoSENTLoss,
+        MSELoss,
         MultipleNegativesRankingLoss,
+        OnlineContrastiveLoss,
     )
     from transformers import set_seed
 
@@ -226,7 +272,7 @@ def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
     started = time.perf_counter()
     set_seed(recipe.seed)
     rng = random.Random(recipe.seed)
-    train_items, dev_items = load("train"), load("dev")
+    train_items, dev_items = load("train", areas=areas), load("dev", areas=areas)
     if quick:
         keep = {c for i, c in enumerate(sorted(by_claim(train_items))) if i % 8 == 0}
         train_items = [i for i in train_items if i.claim in keep]
@@ -240,15 +286,17 @@ def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
 
     model = SentenceTransformer(str(default_model_path()), device="cpu", local_files_only=True)
     model.max_seq_length = recipe.max_seq_length
-    model.add_adapter(
-        LoraConfig(
-            r=recipe.lora_r,
-            lora_alpha=recipe.lora_alpha,
-            lora_dropout=recipe.lora_dropout,
-            target_modules=LORA_TARGETS,
+    if not recipe.full:
+        model.add_adapter(
+            LoraConfig(
+                r=recipe.lora_r,
+                lora_alpha=recipe.lora_alpha,
+                lora_dropout=recipe.lora_dropout,
+                target_modules=LORA_TARGETS,
+            )
         )
-    )
-    anchors, positives = all_pairs(train_items)
+    teacher = anchor_set(model, recipe.anchor_texts * 4) if recipe.anchor_texts else None
+    anchors, positives = all_pairs(train_items, with_self=True)
     pairs = Dataset.from_dict({"anchor": anchors, "positive": positives})
     corpus = [i.text for i in train_items]
     history: list[dict[str, Any]] = []
@@ -265,9 +313,29 @@ def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
             batch_size=32,
             verbose=False,
         )
-        rows = Dataset.from_dict(round_rows(train_items, mined, recipe, rng))
-        datasets: dict[str, Any] = {"claims": rows}
-        losses: dict[str, Any] = {"claims": MultipleNegativesRankingLoss(model, scale=recipe.scale)}
+        triplets = round_rows(train_items, mined, recipe, rng)
+        rows = Dataset.from_dict(triplets)
+        datasets: dict[str, Any] = {}
+        losses: dict[str, Any] = {}
+        if "mnrl" in recipe.loss:
+            datasets["claims"] = rows
+            losses["claims"] = MultipleNegativesRankingLoss(
+                model, scale=recipe.scale, directions=tuple(recipe.directions.split(","))
+            )
+        if "cosent" in recipe.loss:
+            datasets["claim_pairs"] = Dataset.from_dict(labelled_pairs(triplets))
+            losses["claim_pairs"] = CoSENTLoss(model)
+        if "contrastive" in recipe.loss:
+            labelled = labelled_pairs(triplets)
+            labelled["label"] = [int(s) for s in labelled.pop("score")]
+            datasets["claim_pairs"] = Dataset.from_dict(labelled)
+            losses["claim_pairs"] = OnlineContrastiveLoss(model, margin=recipe.margin)
+        if recipe.anchor_texts and teacher is not None:
+            picked = rng.sample(range(len(teacher[0])), min(recipe.anchor_texts, len(teacher[0])))
+            datasets["anchors"] = Dataset.from_dict(
+                {"text": [teacher[0][i] for i in picked], "label": [teacher[1][i] for i in picked]}
+            )
+            losses["anchors"] = MSELoss(model)
         sts = stsb_rows(recipe.stsb_pairs, rng)
         if sts is not None:
             datasets["stsb"] = Dataset.from_dict(sts)
@@ -302,12 +370,17 @@ def train(recipe: Recipe, out: Path, quick: bool) -> dict[str, Any]:
             "mining_s": round(mined_s, 1),
             "round_s": round(time.perf_counter() - tick, 1),
         }
+        if eval_rounds and number < rounds:
+            entry["dev_torch"] = dev_report(model, dev_items)
         print(json.dumps(entry), flush=True)
         history.append(entry)
     trained_s = time.perf_counter() - started
     report = dev_report(model, dev_items)
     print(json.dumps({"dev (torch)": report}), flush=True)
-    save(model, out, recipe)
+    if recipe.full:  # an experiment: the whole model, for comparison only (nothing to ship)
+        model.save(str(out))
+    else:
+        save(model, out, recipe)
     del torch
     return {"history": history, "train_s": round(trained_s, 1), "dev_torch": report}
 
@@ -351,24 +424,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke run on a slice")
     parser.add_argument("--out", type=Path, default=None, help="artefact directory")
     parser.add_argument("--no-tune", action="store_true", help="skip choosing the defaults")
+    parser.add_argument("--areas", help="train on these areas only (comma-separated: cn,ru)")
+    parser.add_argument("--eval-rounds", action="store_true", help="dev metrics every round")
+    parser.add_argument("--results", type=Path, help="where to write the results JSON")
+    parser.add_argument("--set", action="append", help="override a Recipe field: KEY=VALUE")
     args = parser.parse_args(argv)
     from simdedup import claim_model
 
     out = args.out or claim_model.ARTEFACT
     recipe = Recipe()
+    for setting in args.set or []:  # experiments: --set learning_rate=1e-4 --set loss=cosent
+        key, _, value = setting.partition("=")
+        kind = type(getattr(recipe, key))
+        parsed = value.lower() in ("1", "true") if kind is bool else kind(value)
+        recipe = replace(recipe, **{key: parsed})
     started = time.perf_counter()
-    result = train(recipe, out, args.quick)
+    areas = args.areas.split(",") if args.areas else None
+    print(json.dumps({"recipe": asdict(recipe)}), flush=True)
+    result = train(recipe, out, args.quick, areas, args.eval_rounds)
+    result["recipe"] = asdict(recipe)
     if not args.no_tune:
         from training import tune_defaults
 
-        result["defaults"] = tune_defaults.tune(out)
+        result["defaults"] = tune_defaults.tune(out, areas)
     result["total_s"] = round(time.perf_counter() - started, 1)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     name = "train_claims_quick.json" if args.quick else "train_claims.json"
-    (RESULTS / name).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(
-        f"done in {result['total_s'] / 60:.1f} min; artefact in {out}; results in {RESULTS / name}"
-    )
+    path = args.results or RESULTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"done in {result['total_s'] / 60:.1f} min; artefact in {out}; results in {path}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Choose the claim model's defaults on dev, with the vectors users get, and record them.
 
     python -m training.tune_defaults [ARTEFACT_DIR]
+    python -m training.tune_defaults --bundled    # the same choice for all-MiniLM-L6-v2
 
 Merges the artefact into the bundled model and embeds with its int8 ONNX export (the default
 path on a CPU), exactly as simdedup does at first use, into a temporary models directory. Then:
@@ -36,7 +37,7 @@ def claim_encoder(artefact: Path, models: Path) -> Any:
     from simdedup import claim_model
     from simdedup.embed import SentenceTransformerEncoder, default_model_path, fingerprint_dir
 
-    claim_model.manifest.cache_clear()
+    claim_model._checked_manifest.cache_clear()  # the manifest was just rewritten
     base = default_model_path()
     merged = claim_model.ensure_merged(
         base, claim_model.fingerprint(fingerprint_dir(base), artefact), artefact
@@ -44,37 +45,50 @@ def claim_encoder(artefact: Path, models: Path) -> Any:
     return SentenceTransformerEncoder(merged, backend="onnx-int8")
 
 
-def tune(artefact: Path) -> dict[str, Any]:
-    sets = [evaluate.corpus_set("claims dev", load("dev")), evaluate.old_dev_set()]
-    previous = os.environ.get("SIMDEDUP_MODELS_DIR")
-    with tempfile.TemporaryDirectory() as models:
-        encoder = claim_encoder(artefact, Path(models))
-        embedded = [(s, encoder.encode(s.texts)) for s in sets]
-    if previous is None:
-        os.environ.pop("SIMDEDUP_MODELS_DIR", None)
-    else:
-        os.environ["SIMDEDUP_MODELS_DIR"] = previous
+def choose(encoder: Any, areas: list[str] | None = None) -> dict[str, Any]:
+    """The defaults ``encoder``'s vectors call for on dev, with the scores they get there (and,
+    for diagnosis, the best ARI any setting gives each set)."""
+    sets = [evaluate.corpus_set("claims dev", load("dev", areas=areas)), evaluate.old_dev_set()]
+    embedded = [(s, encoder.encode(s.texts)) for s in sets]
     grid = evaluate.talking_point_grid(embedded)
     threshold, penalty = evaluate.best_setting(grid)
     cosine, same = evaluate.dedup_pairs(*embedded[0])
     dedup = {float(t): evaluate.prf(cosine >= t, same) for t in evaluate.DEDUP_THRESHOLDS}
     dedup_threshold = max(dedup, key=lambda t: (dedup[t]["f1"], t))
-    chosen = {
-        "talking_point_threshold": threshold,
-        "figure_penalty": penalty,
-        "dedup_threshold": dedup_threshold,
+    best_each = {
+        s.name: max(
+            ({"ari": v[i]["ari"], "at": k} for k, v in grid.items()), key=lambda x: x["ari"]
+        )
+        for i, (s, _) in enumerate(embedded)
     }
-    path = artefact / "claim_model.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["defaults"] = chosen
-    manifest["dev"] = {
+    return {
+        "defaults": {
+            "talking_point_threshold": threshold,
+            "figure_penalty": penalty,
+            "dedup_threshold": dedup_threshold,
+        },
         "talking_points": {
             s.name: scores for (s, _), scores in zip(embedded, grid[(threshold, penalty)])
         },
         "dedup": dedup[dedup_threshold],
+        "best_each (oracle)": best_each,
     }
+
+
+def tune(artefact: Path, areas: list[str] | None = None) -> dict[str, Any]:
+    """Choose the defaults of the claim model in ``artefact`` and write them into its manifest."""
+    previous = os.environ.get("SIMDEDUP_MODELS_DIR")
+    with tempfile.TemporaryDirectory() as models:
+        report = choose(claim_encoder(artefact, Path(models)), areas)
+    if previous is None:
+        os.environ.pop("SIMDEDUP_MODELS_DIR", None)
+    else:
+        os.environ["SIMDEDUP_MODELS_DIR"] = previous
+    path = artefact / "claim_model.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["defaults"] = report["defaults"]
+    manifest["dev"] = {"talking_points": report["talking_points"], "dedup": report["dedup"]}
     path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    report = {"defaults": chosen, **manifest["dev"]}
     print(json.dumps({"dev (int8, chosen defaults)": report}), flush=True)
     return report
 
@@ -82,6 +96,12 @@ def tune(artefact: Path) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     from simdedup import claim_model
 
+    if argv == ["--bundled"]:  # what the same choice gives the bundled model (nothing written)
+        from simdedup.encoders import make_encoder
+
+        report = choose(make_encoder(claim_model.BASE_MODEL))
+        print(json.dumps({"bundled all-MiniLM-L6-v2 (int8)": report}))
+        return 0
     tune(Path(argv[0]) if argv else claim_model.ARTEFACT)
     return 0
 
