@@ -33,8 +33,7 @@ TRIPLETS = [
     (
         "This year marks the 40th anniversary of diplomatic relations between Valdoria and "
         "Oreland.",
-        "Valdoria and Oreland are celebrating four decades since they established diplomatic "
-        "ties.",
+        "Valdoria and Oreland are celebrating four decades since they established diplomatic ties.",
         "This year marks the 15th anniversary of diplomatic relations between Valdoria and "
         "Oreland.",
     ),

@@ -7,10 +7,10 @@ import json
 from collections import Counter
 
 import pytest
-
-from conftest import ROOT
 from training import check_data, corpus
 from training.train_claims import DistinctClaimBatchSampler, all_pairs
+
+from conftest import ROOT
 
 
 def test_the_corpus_passes_its_checks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,9 +64,14 @@ def _damaged(path: Path, why: str) -> InputError:
     return InputError(f"{path}: the claim model's artefact is {why}; {REINSTALL}")
 
 
+def manifest(artefact: Path | None = None) -> dict[str, Any]:
+    """The checked manifest of the artefact (default: the shipped one, :data:`ARTEFACT`):
+    every file present, hashes matching. Checked once per process."""
+    return _checked_manifest(artefact or ARTEFACT)
+
+
 @functools.cache
-def manifest(artefact: Path = ARTEFACT) -> dict[str, Any]:
-    """The checked manifest of the shipped artefact: every file present, hashes matching."""
+def _checked_manifest(artefact: Path) -> dict[str, Any]:
     path = artefact / MANIFEST
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -90,7 +95,7 @@ def manifest(artefact: Path = ARTEFACT) -> dict[str, Any]:
     return dict(data)
 
 
-def fingerprint(base_fingerprint: str, artefact: Path = ARTEFACT) -> str:
+def fingerprint(base_fingerprint: str, artefact: Path | None = None) -> str:
     """Names the claim model's vectors: the artefact's file hashes and the base model's files."""
     files = manifest(artefact)["files"]
     digest = hashlib.blake2b(digest_size=8)
@@ -99,7 +104,7 @@ def fingerprint(base_fingerprint: str, artefact: Path = ARTEFACT) -> str:
     return f"claim{MERGE_VERSION}-{digest.hexdigest()}-{base_fingerprint}"
 
 
-def defaults(artefact: Path = ARTEFACT) -> ClaimDefaults:
+def defaults(artefact: Path | None = None) -> ClaimDefaults:
     """The talking-point threshold, figure penalty and dedup threshold chosen on dev."""
     chosen: Any = manifest(artefact).get("defaults")
     try:
@@ -109,13 +114,14 @@ def defaults(artefact: Path = ARTEFACT) -> ClaimDefaults:
             dedup_threshold=float(chosen["dedup_threshold"]),
         )
     except (TypeError, KeyError, ValueError):
-        raise _damaged(artefact / MANIFEST, "damaged (no defaults)") from None
+        raise _damaged((artefact or ARTEFACT) / MANIFEST, "damaged (no defaults)") from None
 
 
-def ensure_merged(base_dir: Path, model_fingerprint: str, artefact: Path = ARTEFACT) -> Path:
+def ensure_merged(base_dir: Path, model_fingerprint: str, artefact: Path | None = None) -> Path:
     """The merged model directory in the user cache, made (and checked) first if missing."""
     target = models_dir() / f"{model_fingerprint}-merged-v{MERGE_VERSION}"
-    return build_once(target, MERGED_MARKER, lambda work: _merge(base_dir, work, artefact))
+    source = artefact or ARTEFACT
+    return build_once(target, MERGED_MARKER, lambda work: _merge(base_dir, work, source))
 
 
 def _merge(base_dir: Path, work: Path, artefact: Path) -> None:
