@@ -11,8 +11,8 @@ a CPU), each at its own defaults (:func:`simdedup.claims.model_defaults`,
   ``claims dev`` (the dev split of training/data, chosen on), ``benchmarks dev``
   (benchmarks/data/talking_points_dev.jsonl, chosen on), ``test`` (talking_points_test.jsonl:
   held out, never trained on or chosen on) and ``examples`` (the planted talking points of
-  examples/, among the whole sample corpus). Beside each: the best ARI that any threshold gives
-  on that set (an oracle no user has).
+  examples/, among the whole sample corpus; chosen on, never trained on). Beside each: the best
+  ARI that any threshold gives on that set (an oracle no user has).
 - **Wire-copy dedup** (pair precision / recall / F1 of ``Deduplicator`` at its defaults, on an
   in-memory store, the code path of ``simdedup dedup``): the claims dev wire-copy groups, and the
   copies of benchmarks dev and test (each copy belongs with the member it copies, found by
@@ -49,10 +49,9 @@ from training import evaluate  # noqa: E402
 from training.corpus import load  # noqa: E402
 
 from simdedup.claim_model import BASE_MODEL, CLAIM_MODEL  # noqa: E402
-from simdedup.claims import ClaimClusterer, model_defaults  # noqa: E402
+from simdedup.claims import model_defaults  # noqa: E402
 from simdedup.embed import Encoder  # noqa: E402
 from simdedup.encoders import make_encoder  # noqa: E402
-from talking_points import examples_set, pair_scores  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "claim_model.json"
 DATA = ROOT / "benchmarks" / "data"
@@ -91,10 +90,7 @@ def labelled_sets() -> dict[str, evaluate.Labelled]:
         sets[name] = evaluate.Labelled(
             name, [r["text"] for r in rows], [r["label"] for r in rows], copy_groups(rows)
         )
-    texts, labels = examples_set()
-    sets["examples"] = evaluate.Labelled(
-        "examples", texts, [x if x is not None else "" for x in labels], []
-    )
+    sets["examples"] = evaluate.sample_set()
     return sets
 
 
@@ -103,13 +99,10 @@ def labelled_sets() -> dict[str, evaluate.Labelled]:
 
 def talking_points(s: evaluate.Labelled, vectors: np.ndarray, model: str) -> dict[str, Any]:
     """Scores at the model's defaults, and the oracle's best ARI over thresholds."""
-    keep = [i for i, label in enumerate(s.labels) if label]
-    truth = [s.labels[i] for i in keep]
     threshold, penalty = model_defaults(model)
 
     def at(t: float, p: float) -> dict[str, float]:
-        found = ClaimClusterer(t, penalty=p).fit(vectors, lambda ps: [s.texts[i] for i in ps])
-        return pair_scores(truth, found.labels_[keep])
+        return evaluate.scores(s, vectors, t, p)
 
     started = time.perf_counter()
     scores = at(threshold, penalty)

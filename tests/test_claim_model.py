@@ -1,5 +1,5 @@
 """The claim model: the shipped artefact, its merge into the bundled model, its checks, and what
-it is for (telling a reworded claim from another claim in the same words)."""
+it is for (talking points that follow the claim)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from simdedup.dedup import default_threshold
 from simdedup.embed import default_model_path, fingerprint_dir
 from simdedup.errors import InputError
 from simdedup.model_cache import models_dir
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # Fictional statements written for this test (not in the training data): each line is an
 # anchor, the same claim reworded, and another claim in much the same words.
@@ -78,13 +80,48 @@ def test_the_default_is_the_claim_model_served_by_int8(
     assert size < 25 * 2**20
 
 
-def test_claim_model_tells_claims_apart_better_than_the_bundled_model(
+def planted_scores(encoder: SentenceTransformerEncoder) -> dict[str, float]:
+    """Talking points of the whole sample corpus at the model's defaults (the store picks them),
+    scored against the planted truth of examples/expected.json over the labelled paragraphs."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from simdedup import Store, TalkingPointFinder, read_records
+
+    expected = json.loads((EXAMPLES / "expected.json").read_text())
+    truth = {(d, p): tp["name"] for tp in expected["talking_points"] for d, p in tp["members"]}
+    for d, p in expected["hard_negatives"]:
+        truth.setdefault((d, p), f"negative {d}:{p}")
+    with Store.memory(encoder=encoder) as store:
+        store.add(read_records([EXAMPLES / "corpus.jsonl"]))
+        found = TalkingPointFinder(remember=False).fit(store)
+        ids = store.table().ids.tolist()
+        paragraphs = store.paragraphs(ids)
+    keys = [(paragraphs[i].doc_id, paragraphs[i].para) for i in ids]
+    rows = [i for i, key in enumerate(keys) if key in truth]
+    assert len(rows) == len(truth)  # every planted paragraph was found in the corpus
+    gold = [truth[keys[i]] for i in rows]
+    # a paragraph in no talking point is a cluster of its own
+    pred = [f"tp{found.labels_[i]}" if found.labels_[i] >= 0 else f"alone{i}" for i in rows]
+    return {"ari": float(adjusted_rand_score(gold, pred)), "threshold": found.result_.threshold}
+
+
+def test_claim_model_finds_the_planted_talking_points_better_than_the_bundled_model(
     real_encoder: SentenceTransformerEncoder,
 ) -> None:
+    claim = planted_scores(real_encoder)
+    bundled = planted_scores(SentenceTransformerEncoder("all-MiniLM-L6-v2"))
+    # each at its own defaults (benchmarks/claim_model.py measures 0.776 against 0.592)
+    assert claim["threshold"] != bundled["threshold"]
+    assert claim["ari"] > bundled["ari"] + 0.1, (claim, bundled)
+
+
+def test_the_figure_penalty_is_no_longer_needed_for_a_reworded_figure(
+    real_encoder: SentenceTransformerEncoder,
+) -> None:
+    """The same trade figure in other words moves closer, another figure further away."""
     claim = margins(real_encoder)
     bundled = margins(SentenceTransformerEncoder("all-MiniLM-L6-v2"))
-    assert claim.mean() > bundled.mean() + 0.05, (claim, bundled)
-    assert (claim > 0).all(), claim
+    assert claim[2] > bundled[2] + 0.1, (claim, bundled)
 
 
 def test_torch_and_int8_serve_the_same_claim_model(

@@ -1,7 +1,8 @@
 """Dev metrics of an encoder for the claim model: talking points and the public pair sets.
 
 Only development data is read here: the dev split of training/data, the older development set
-benchmarks/data/talking_points_dev.jsonl, STS-B dev (news) and MSRP val. The held-out test set
+benchmarks/data/talking_points_dev.jsonl, the sample corpus of examples/ (its planted talking
+points), STS-B dev (news) and MSRP val. The held-out test set
 (benchmarks/data/talking_points_test.jsonl) and the public test splits are for
 benchmarks/claim_model.py alone.
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from simdedup.claims import ClaimClusterer  # noqa: E402
 from simdedup.dedup import numbers_conflict  # noqa: E402
-from talking_points import labelled_set, pair_scores  # noqa: E402
+from talking_points import examples_set, labelled_set, pair_scores  # noqa: E402
 from training.corpus import Item  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -57,6 +58,20 @@ def old_dev_set() -> Labelled:
     return Labelled("talking points dev (benchmarks)", texts, [str(x) for x in labels], [])
 
 
+def sample_set() -> Labelled:
+    """Every paragraph of the sample corpus in examples/; its planted talking points and
+    negatives are labelled, the other paragraphs are "" (clustered with the rest, not scored)."""
+    texts, labels = examples_set()
+    return Labelled("examples", texts, [x or "" for x in labels], [])
+
+
+def scores(s: Labelled, vectors: np.ndarray, threshold: float, penalty: float) -> dict[str, float]:
+    """Pair scores of the talking points found in ``s``, over its labelled texts."""
+    keep = [i for i, label in enumerate(s.labels) if label]
+    found = cluster(s.texts, vectors, threshold, penalty)
+    return pair_scores([s.labels[i] for i in keep], found[keep])
+
+
 def cluster(texts: list[str], vectors: np.ndarray, threshold: float, penalty: float) -> np.ndarray:
     found = ClaimClusterer(threshold, penalty=penalty).fit(
         vectors, lambda ps: [texts[p] for p in ps]
@@ -71,7 +86,7 @@ def talking_point_grid(
 ) -> dict[tuple[float, float], list[dict[str, float]]]:
     """Scores of every (threshold, penalty) on every set."""
     return {
-        (float(t), p): [pair_scores(s.labels, cluster(s.texts, v, float(t), p)) for s, v in sets]
+        (float(t), p): [scores(s, v, float(t), p) for s, v in sets]
         for p in penalties
         for t in thresholds
     }

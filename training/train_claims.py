@@ -57,7 +57,7 @@ class Recipe:
     """Every setting of a training run (saved in the manifest)."""
 
     seed: int = 0
-    rounds: int = 3
+    rounds: int = 4
     learning_rate: float = 2e-4
     batch_size: int = 32
     max_seq_length: int = 256
@@ -412,6 +412,13 @@ def save(model: Any, out: Path, recipe: Recipe) -> None:
     (out / claim_model.MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    names = ("torch", "sentence-transformers", "transformers", "peft", "datasets", "accelerate")
+    return {name: version(name) for name in names}
+
+
 def data_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted((ROOT / "training" / "data").glob("*.jsonl")):
@@ -443,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"recipe": asdict(recipe)}), flush=True)
     result = train(recipe, out, args.quick, areas, args.eval_rounds)
     result["recipe"] = asdict(recipe)
+    result["versions"] = versions()
     if not args.no_tune:
         from training import tune_defaults
 

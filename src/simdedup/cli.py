@@ -85,9 +85,11 @@ def _input_options(func: F) -> F:
 def _model_options(func: F) -> F:
     options = [
         click.option("--model", default=None, metavar="NAME_OR_PATH",
-                     help="sentence-transformers model (default: bundled all-MiniLM-L6-v2)."),
+                     help="simdedup-claim-v1 (the default: simdedup's claim model), "
+                     "all-MiniLM-L6-v2 (the bundled model it is trained from), or any "
+                     "sentence-transformers model directory or cached name."),
         click.option("--backend", type=click.Choice(ALL_BACKENDS), default=None,
-                     help="How the model runs: onnx-int8 (default for the bundled model on a "
+                     help="How the model runs: onnx-int8 (default for the bundled models on a "
                      "CPU), onnx, torch (default otherwise and on a GPU), or static (--fast). "
                      "A store keeps the backend it was built with."),
         click.option("--fast", is_flag=True, help="Static model distilled from the model "
@@ -279,7 +281,8 @@ def similar_command(
     "--threshold",
     type=click.FloatRange(-1, 1),
     default=None,
-    help="Minimum cosine similarity of duplicates  [default: 0.9; 0.97 with --fast]",
+    help="Minimum cosine similarity of duplicates  [default: the model's: chosen on dev for "
+    "simdedup-claim-v1, 0.9 for all-MiniLM-L6-v2, 0.97 with --fast]",
 )
 @click.option("--cross-outlet", is_flag=True, help="Only groups spanning two or more outlets.")
 @click.option(
@@ -368,7 +371,8 @@ def _talking_point_options(func: F) -> F:
             "--threshold",
             type=click.FloatRange(0, 1, min_open=True, max_open=True),
             default=None,
-            help="Mean cosine a talking point must keep  [default: 0.62]",
+            help="Mean cosine a talking point must keep  [default: the model's: chosen on "
+            "dev for simdedup-claim-v1, 0.62 for all-MiniLM-L6-v2]",
         ),
         click.option(
             "--min-size", type=click.IntRange(min=2), default=2, show_default=True,
