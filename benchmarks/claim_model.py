@@ -4,8 +4,8 @@
     python benchmarks/claim_model.py --mfa        # + talking points on the MFA corpus (+ ~8 min)
 
 Both models run as a user gets them: simdedup's encoder on its default backend (``onnx-int8`` on
-a CPU), each at its own defaults (:func:`simdedup.claims.model_defaults`,
-:func:`simdedup.dedup.default_threshold`).
+a CPU), each at its own defaults (:func:`simdedup.cluster.linkage.model_defaults`,
+:func:`simdedup.duplicates.groups.default_threshold`).
 
 - **Talking points** (ARI, pair precision / recall / F1; negatives are singleton clusters):
   ``claims dev`` (the dev split of training/data, chosen on), ``benchmarks dev``
@@ -48,10 +48,10 @@ import numpy as np  # noqa: E402
 from training import evaluate  # noqa: E402
 from training.corpus import load  # noqa: E402
 
-from simdedup.claim_model import BASE_MODEL, CLAIM_MODEL  # noqa: E402
-from simdedup.claims import model_defaults  # noqa: E402
-from simdedup.embed import Encoder  # noqa: E402
-from simdedup.encoders import make_encoder  # noqa: E402
+from simdedup.cluster.linkage import model_defaults  # noqa: E402
+from simdedup.embed.choose import make_encoder  # noqa: E402
+from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL  # noqa: E402
+from simdedup.embed.encoder import Encoder  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "claim_model.json"
 DATA = ROOT / "benchmarks" / "data"
@@ -193,7 +193,7 @@ def mfa_talking_points(encoder: Encoder, model: str) -> dict[str, Any]:
         store.add(read_records([path]))
         embedded = time.perf_counter() - started
         tick = time.perf_counter()
-        result = TalkingPointFinder(remember=False).fit(store).result_
+        result = TalkingPointFinder().fit(store).result_
     points = result.talking_points
     return {
         "paragraphs": result.corpus["paragraphs"],

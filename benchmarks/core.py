@@ -27,8 +27,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import simdedup
-from simdedup.embed import SentenceTransformerEncoder
-from simdedup.io import Fields, RecordReader
+from simdedup.embed.encoder import SentenceTransformerEncoder
+from simdedup.io.records import Fields, RecordReader
 
 ROOT = Path(__file__).resolve().parent.parent
 MFA = ROOT.parent / "shared" / "data" / "mfa" / "mfa_en_paragraphs.jsonl"

@@ -6,7 +6,7 @@
 
 1. **Border recall.** The 100,000 UNGDC paragraph vectors of the index suite (all-MiniLM-L6-v2,
    torch) are split into k-means partitions as the Ray engine splits them
-   (:mod:`simdedup.partition`), each vector joining its ``spill`` nearest partitions, and
+   (:mod:`simdedup.index.partition`), each vector joining its ``spill`` nearest partitions, and
    every partition is searched exactly. The pairs found are compared with an exact global
    self-join (dedup pairs at cosine >= 0.9 and >= 0.8), and the neighbour edges with an exact
    global k-NN graph (k = 20, cosine >= 0.62, the talking-point graph). One machine, no Ray:
@@ -47,8 +47,8 @@ def _pair_keys(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
 
 def _exact(vectors: np.ndarray) -> dict[str, np.ndarray]:
     """Exact global pairs at 0.8 and 0.9 and the exact k-NN edges (k=20, >= 0.62)."""
-    from simdedup.partition import neighbours_within
-    from simdedup.selfjoin import SelfJoin
+    from simdedup.index.partition import neighbours_within
+    from simdedup.index.selfjoin import SelfJoin
 
     n = len(vectors)
     started = time.perf_counter()
@@ -68,14 +68,14 @@ def _exact(vectors: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def recall(vectors: np.ndarray) -> list[dict[str, Any]]:
-    from simdedup.partition import (
+    from simdedup.index.partition import (
         assign,
         neighbours_within,
         pairs_within,
         sample_size,
         train_centroids,
     )
-    from simdedup.selfjoin import unique_pairs
+    from simdedup.index.selfjoin import unique_pairs
 
     n = len(vectors)
     truth = _exact(vectors)
@@ -121,9 +121,9 @@ def recall(vectors: np.ndarray) -> list[dict[str, Any]]:
 def throughput(vectors: np.ndarray) -> dict[str, Any]:
     import faiss
 
-    from simdedup.encoders import make_encoder
-    from simdedup.partition import pairs_within
-    from simdedup.ray_engine import RayEngine
+    from simdedup.embed.choose import make_encoder
+    from simdedup.engines.ray import RayEngine
+    from simdedup.index.partition import pairs_within
 
     out: dict[str, Any] = {}
     corpus = data.ungdc(N)
@@ -174,8 +174,8 @@ def driver_ingest(n: int = 30_000) -> dict[str, Any]:
     store on disk, paragraphs per second on one process."""
     import tempfile
 
-    from simdedup.io import Record
-    from simdedup.store import Store
+    from simdedup.io.records import Record
+    from simdedup.store.store import Store
 
     corpus = data.ungdc(N)
     records = [

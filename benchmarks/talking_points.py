@@ -35,9 +35,9 @@ from scipy.spatial.distance import squareform
 from scipy.stats import spearmanr
 from sklearn.metrics import adjusted_rand_score
 
-from simdedup.claims import DEFAULT_THRESHOLD, ClaimClusterer
-from simdedup.embed import SentenceTransformerEncoder
-from simdedup.figures import figures, figures_conflict
+from simdedup.cluster.figures import figures, figures_conflict
+from simdedup.cluster.linkage import DEFAULT_THRESHOLD, ClaimClusterer
+from simdedup.embed.encoder import SentenceTransformerEncoder
 from simdedup.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def mfa_timing(store_dir: str) -> dict[str, Any]:
 
     store = Store.open(store_dir)
     started = time.perf_counter()
-    result = TalkingPointFinder(remember=False).fit(store).result_
+    result = TalkingPointFinder().fit(store).result_
     seconds = time.perf_counter() - started
     return {
         "paragraphs": result.corpus["paragraphs"],
@@ -189,7 +189,7 @@ def scale_run(n: int, dim: int = 384, seed: int = 0) -> dict[str, Any]:
     """Synthetic unit vectors: n/10 planted claims of 2-18 members around random centres,
     plus noise, in an HNSW index (what a store of this size uses); figure check on short
     synthetic texts."""
-    from simdedup.index import VectorIndex, choose_kind
+    from simdedup.index.vectors import VectorIndex, choose_kind
 
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n // 10, dim)).astype(np.float32)

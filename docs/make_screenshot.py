@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from simdedup.report import render_report
+from simdedup.report.html import render_report
 
 DOCS = Path(__file__).resolve().parent
 OUTLETS = [

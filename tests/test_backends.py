@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from simdedup import SentenceTransformerEncoder, Store
-from simdedup.embed import default_model_path
-from simdedup.encoders import ALL_BACKENDS, make_encoder
+from simdedup.embed.choose import ALL_BACKENDS, make_encoder
+from simdedup.embed.encoder import default_model_path
+from simdedup.embed.onnx_encoder import SPEC_FILE
+from simdedup.embed.onnx_export import exported_dir, read_pipeline
+from simdedup.embed.static import StaticEncoder
 from simdedup.errors import InputError, StoreError
-from simdedup.io import Record
-from simdedup.onnx_export import SPEC_FILE, exported_dir, read_pipeline
-from simdedup.static_encoder import StaticEncoder
+from simdedup.io.records import Record
 
 TEXTS = [
     "Ministers met on Tuesday.",
@@ -34,7 +35,7 @@ def torch_vectors() -> np.ndarray:
 
 
 def test_cli_and_library_name_the_same_backends() -> None:
-    from simdedup.cli import ALL_BACKENDS as CLI_BACKENDS
+    from simdedup.cli.main import ALL_BACKENDS as CLI_BACKENDS
 
     assert CLI_BACKENDS == ALL_BACKENDS
 
@@ -72,7 +73,7 @@ def test_auto_backend_follows_the_model_files(tmp_path: Path) -> None:
     (copy / "config.json").write_text(json.dumps({**config, "note": "changed"}))
     assert SentenceTransformerEncoder(copy).backend == "torch"  # another model: opt in only
     assert SentenceTransformerEncoder(device="cpu", backend="onnx").backend == "onnx"
-    with pytest.raises(InputError, match="--backend must be one of"):
+    with pytest.raises(InputError, match="backend must be one of"):
         SentenceTransformerEncoder(backend="tensorrt")
     with pytest.raises(InputError, match="threads"):
         SentenceTransformerEncoder(threads=0)

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simdedup import SentenceTransformerEncoder, claim_model
-from simdedup.claims import DEFAULT_THRESHOLD, model_defaults
-from simdedup.dedup import default_threshold
-from simdedup.embed import default_model_path, fingerprint_dir
+from simdedup import SentenceTransformerEncoder
+from simdedup.cluster.linkage import DEFAULT_THRESHOLD, model_defaults
+from simdedup.duplicates.groups import default_threshold
+from simdedup.embed import claim_model
+from simdedup.embed.encoder import default_model_path, fingerprint_dir
+from simdedup.embed.model_cache import models_dir
 from simdedup.errors import InputError
-from simdedup.model_cache import models_dir
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -93,7 +94,7 @@ def planted_scores(encoder: SentenceTransformerEncoder) -> dict[str, float]:
         truth.setdefault((d, p), f"negative {d}:{p}")
     with Store.memory(encoder=encoder) as store:
         store.add(read_records([EXAMPLES / "corpus.jsonl"]))
-        found = TalkingPointFinder(remember=False).fit(store)
+        found = TalkingPointFinder().fit(store)
         ids = store.table().ids.tolist()
         paragraphs = store.paragraphs(ids)
     keys = [(paragraphs[i].doc_id, paragraphs[i].para) for i in ids]
@@ -190,8 +191,8 @@ def test_cli_reports_a_damaged_artefact_without_a_traceback(tmp_path: Path) -> N
     copy = artefact_copy(tmp_path)
     (copy / "adapter_model.safetensors").write_bytes(b"not an adapter")
     script = (
-        "import sys; from pathlib import Path; import simdedup.claim_model as c; "
-        f"c.ARTEFACT = Path({str(copy)!r}); from simdedup.cli import main; "
+        "import sys; from pathlib import Path; import simdedup.embed.claim_model as c; "
+        f"c.ARTEFACT = Path({str(copy)!r}); from simdedup.cli.main import main; "
         "sys.argv = ['simdedup', 'similar', 'a ceasefire', "
         f"{str(Path(__file__).parents[1] / 'examples' / 'corpus.jsonl')!r}]; main()"
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from corpus import HEADLINE, write_jsonl
-from simdedup import claim_model
-from simdedup.embed import default_model_path
+from simdedup.embed import claim_model
+from simdedup.embed.encoder import default_model_path
 
 
 def run(

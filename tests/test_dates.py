@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from simdedup.dates import find_date, normalize_date
+from simdedup.io.dates import find_date, normalize_date
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from conftest import HashingEncoder
 from corpus import write_jsonl
 from simdedup import Deduplicator, Record, Store, read_records
-from simdedup.dedup import deduplicated_records
+from simdedup.duplicates.groups import deduplicated_records
 from simdedup.errors import InputError
 
 BASE = "The grain corridor across the northern strait will stay open through the winter season"
@@ -98,7 +98,7 @@ def test_cross_outlet_drops_single_outlet_groups() -> None:
     cross = Deduplicator(0.95, cross_outlet=True).fit(store)
     assert [g.kept for g in cross.result_.groups] == ["x1:0"]
     assert cross.result_.groups[0].outlets == ["A", "B"]
-    np.testing.assert_array_equal(cross.labels_, [-1, -1, 1, 1])
+    np.testing.assert_array_equal(cross.labels_, [-1, -1, 0, 0])
 
 
 def test_json_schema_and_csv(corpus: Store) -> None:
@@ -123,9 +123,9 @@ def test_deduplicated_records_drop_duplicates(corpus: Store) -> None:
 
 
 def test_bad_parameters(corpus: Store) -> None:
-    with pytest.raises(InputError, match=r"--threshold must be in \[-1, 1\]"):
+    with pytest.raises(InputError, match=r"threshold must be in \[-1, 1\]"):
         Deduplicator(threshold=1.5).fit(corpus)
-    with pytest.raises(InputError, match="--keep must be one of earliest, longest, first"):
+    with pytest.raises(InputError, match="keep must be one of earliest, longest, first"):
         Deduplicator(keep="newest").fit(corpus)
     empty = Store.memory(encoder=HashingEncoder(), cache=None)  # type: ignore[arg-type]
     empty.add([Record("x", "short")])

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import HashingEncoder
 from simdedup import Encoder, SentenceTransformerEncoder
-from simdedup.cache import EmbeddingCache
-from simdedup.embed import default_model_path, embed_missing, encoder_fingerprint
+from simdedup.embed.cache import EmbeddingCache
+from simdedup.embed.encoder import default_model_path, embed_missing, encoder_fingerprint
 from simdedup.errors import InputError, StoreError
 
 

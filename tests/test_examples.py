@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 from conftest import EXAMPLES
-from simdedup import Segmenter, read_records
+from simdedup import read_records
+from simdedup.segment import Segmenter
 
 BOILERPLATE = ("cookie", "Leave a Reply", "Copyright", "Share this", "Related Articles",
                "Published:", "(Photo:", "Source(s)", "(VNA) --")  # fmt: skip

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simdedup.errors import InputError, StoreError
-from simdedup.index import FLAT_MAX, HNSW_MAX, VectorIndex, choose_kind
+from simdedup.index.vectors import FLAT_MAX, HNSW_MAX, VectorIndex, choose_kind
 
 
 def clustered(n: int, dim: int = 64, centers: int = 50, seed: int = 0) -> np.ndarray:

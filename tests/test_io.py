@@ -8,7 +8,7 @@ import pytest
 
 from corpus import RECORDS, write_jsonl, write_txt_folder
 from simdedup.errors import InputError
-from simdedup.io import Fields, RecordReader, read_records, split_front_matter
+from simdedup.io.records import Fields, RecordReader, read_records, split_front_matter
 
 
 def test_jsonl_records_with_normalised_dates(tmp_path: Path) -> None:

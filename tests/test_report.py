@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from simdedup.errors import InputError
-from simdedup.highlight import shared_spans
-from simdedup.report import HEATMAP_ROWS, UNKNOWN_OUTLET, render_report
+from simdedup.report.highlight import shared_spans
+from simdedup.report.html import HEATMAP_ROWS, UNKNOWN_OUTLET, render_report
 
 SHARED = "a new chapter of partnership"
 EVIL = "<script>alert(1)</script> & friends"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from simdedup.report import render_report
+from simdedup.report.html import render_report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 OUTLETS = ["Capital Wire", "Harbor Daily", "Valley Times", "Eastern Herald"]

@@ -1,6 +1,6 @@
 """The Ray engine: partition functions directly, then the engine on a real local Ray cluster.
 
-The engine-free functions (:mod:`simdedup.partition`) are tested against brute force. One Ray
+The engine-free functions (:mod:`simdedup.index.partition`) are tested against brute force. One Ray
 cluster (2 CPUs, started once per session) serves the engine tests, which compare the Ray
 engine with the local one on the sample corpus with the real model; the CLI tests start their
 own cluster in a subprocess, as a user's run does.
@@ -26,16 +26,16 @@ from simdedup import (
     TalkingPointFinder,
     read_records,
 )
-from simdedup.embed import normalize_rows
-from simdedup.partition import (
+from simdedup.embed.encoder import normalize_rows
+from simdedup.engines.ray import RayEngine, ray_available
+from simdedup.index.partition import (
     assign,
     neighbours_within,
     pairs_within,
     partition_count,
     train_centroids,
 )
-from simdedup.ray_engine import RayEngine, ray_available
-from simdedup.selfjoin import unique_pairs
+from simdedup.index.selfjoin import unique_pairs
 
 ARTICLES = EXAMPLES / "articles"
 
@@ -187,8 +187,8 @@ def test_ray_dedup_gives_the_local_groups(
 @needs_ray
 def test_ray_talking_points_equal_the_local_ones(engine: RayEngine, sample_store: Store) -> None:
     engine.partitions = 4  # partitions of ~70 texts (before spilling into 3), k = 20
-    local = TalkingPointFinder(remember=False).fit(sample_store).result_
-    on_ray = TalkingPointFinder(remember=False, engine=engine).fit(sample_store).result_
+    local = TalkingPointFinder().fit(sample_store).result_
+    on_ray = TalkingPointFinder(engine=engine).fit(sample_store).result_
     assert len(local.talking_points) >= 10
     assert on_ray.to_dict() == local.to_dict()
 

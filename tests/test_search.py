@@ -5,7 +5,7 @@ import pytest
 from conftest import HashingEncoder
 from simdedup import Record, Store
 from simdedup.errors import InputError
-from simdedup.search import find_similar
+from simdedup.store.search import find_similar
 
 TEXT = "Both governments pledged to keep the grain corridor open during the winter months"
 
@@ -53,9 +53,9 @@ def test_vector_query(store: Store) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"k": 0}, "-k must be an integer >= 1"),
-        ({"threshold": 2.0}, r"--threshold must be in \[-1, 1\]"),
-        ({"since": "last week"}, "--since 'last week' is not a date"),
+        ({"k": 0}, "k must be an integer >= 1"),
+        ({"threshold": 2.0}, r"threshold must be in \[-1, 1\]"),
+        ({"since": "last week"}, "since 'last week' is not a date"),
     ],
 )
 def test_bad_arguments(store: Store, kwargs: dict[str, object], message: str) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simdedup.errors import InputError
-from simdedup.selfjoin import EXACT_MAX, SelfJoin, knn_join
+from simdedup.index.selfjoin import EXACT_MAX, SelfJoin, knn_join
 from test_cli import run
 from test_index import clustered
 
@@ -103,11 +103,11 @@ def test_knn_join_against_brute_force() -> None:
 
 
 def test_talking_point_graph_switches_to_the_join(monkeypatch: pytest.MonkeyPatch) -> None:
-    from simdedup.claims import ClaimClusterer
+    from simdedup.cluster.linkage import ClaimClusterer
 
     x = clustered(3_000, dim=64, centers=60)
     searched = ClaimClusterer(0.6).graph(x)
-    monkeypatch.setattr("simdedup.claims.KNN_JOIN_MIN", 1_000)
+    monkeypatch.setattr("simdedup.cluster.linkage.KNN_JOIN_MIN", 1_000)
     joined = ClaimClusterer(0.6).graph(x)
     exact = set(zip(searched[0].tolist(), searched[1].tolist()))
     found = set(zip(joined[0].tolist(), joined[1].tolist()))

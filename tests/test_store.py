@@ -13,8 +13,8 @@ from conftest import ROOT, HashingEncoder
 from corpus import HEADLINE, RECORDS, UNRELATED, WIRE, write_jsonl
 from simdedup import Record, Store, read_records
 from simdedup.errors import StoreError
-from simdedup.index import VectorIndex
-from simdedup.search import find_similar
+from simdedup.index.vectors import VectorIndex
+from simdedup.store.search import find_similar
 
 
 def records(tmp_path: Path) -> list[Record]:
@@ -122,7 +122,7 @@ def test_failed_add_leaves_previous_store_intact(
     ]
 
     store = Store.open(tmp_path / "s", encoder=FailingEncoder(fail_after=0))
-    monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 2)
+    monkeypatch.setattr("simdedup.embed.encoder.CACHE_CHUNK", 2)
     with pytest.raises(Boom):
         store.add(more)
     store.close()
@@ -149,7 +149,7 @@ def test_failed_add_leaves_previous_store_intact(
 def test_interrupt_midway_keeps_cached_embeddings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 2)
+    monkeypatch.setattr("simdedup.embed.encoder.CACHE_CHUNK", 2)
     store = Store.create(tmp_path / "s", encoder=FailingEncoder(fail_after=4))
     docs = [
         Record(f"n{i}", f"Distinct paragraph {i} about subject number {i * 13} in detail.")
@@ -289,10 +289,10 @@ class SlowEncoder(HashingEncoder):
 
 
 def test_embed_worker_stops_at_a_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
-    from simdedup.cache import EmbeddingCache
-    from simdedup.embed_worker import EmbedWorker
+    from simdedup.embed.cache import EmbeddingCache
+    from simdedup.embed.worker import EmbedWorker
 
-    monkeypatch.setattr("simdedup.embed.CACHE_CHUNK", 4)
+    monkeypatch.setattr("simdedup.embed.encoder.CACHE_CHUNK", 4)
     cache = EmbeddingCache(None)
     encoder = SlowEncoder()
     worker = EmbedWorker(encoder, encoder.fingerprint, cache)
@@ -304,8 +304,8 @@ def test_embed_worker_stops_at_a_chunk_boundary(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_embed_worker_hands_errors_to_the_caller() -> None:
-    from simdedup.cache import EmbeddingCache
-    from simdedup.embed_worker import EmbedWorker
+    from simdedup.embed.cache import EmbeddingCache
+    from simdedup.embed.worker import EmbedWorker
 
     encoder = FailingEncoder(fail_after=0)
     worker = EmbedWorker(encoder, encoder.fingerprint, EmbeddingCache(None))

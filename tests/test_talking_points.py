@@ -15,10 +15,10 @@ import pytest
 
 from conftest import EXAMPLES, HashingEncoder
 from simdedup import Record, Store, TalkingPointFinder
-from simdedup.claims import ClaimClusterer, average_linkage
+from simdedup.cluster.figures import figures, figures_conflict
+from simdedup.cluster.keywords import cluster_keywords
+from simdedup.cluster.linkage import ClaimClusterer, average_linkage
 from simdedup.errors import InputError
-from simdedup.figures import figures, figures_conflict
-from simdedup.keywords import cluster_keywords
 
 # A fictional news week: three claims told by several outlets in their own words, a wire copy,
 # and statements that share the words but not the claim.
@@ -270,7 +270,7 @@ def test_json_and_csv_follow_the_documented_shape(found: TalkingPointFinder) -> 
 def test_filters_pick_members_and_keep_ids(real_encoder: object) -> None:
     store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
     store.add(CORPUS)
-    everything = by_pid(TalkingPointFinder(remember=False).fit(store).result_)
+    everything = by_pid(TalkingPointFinder().fit(store).result_)
     march = TalkingPointFinder(since="2024-03-01", until="2024-03-31").fit(store).result_
     dates = [m.date or "" for t in march.talking_points for m in t.members]
     assert dates and all("2024-03-01" <= d <= "2024-03-31" for d in dates)
@@ -288,11 +288,11 @@ def test_bad_settings_name_the_option(real_encoder: object) -> None:
     store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
     store.add(CORPUS[:3])
     for kwargs, name in [
-        ({"min_size": 1}, "--min-size"),
-        ({"min_outlets": 0}, "--min-outlets"),
-        ({"since": "last spring"}, "--since"),
-        ({"period": "day"}, "--period"),
-        ({"threshold": 1.2}, "--threshold"),
+        ({"min_size": 1}, "min_size"),
+        ({"min_outlets": 0}, "min_outlets"),
+        ({"since": "last spring"}, "since"),
+        ({"period": "day"}, "period"),
+        ({"threshold": 1.2}, "threshold"),
     ]:
         with pytest.raises(InputError, match=name):
             TalkingPointFinder(**kwargs).fit(store)  # type: ignore[arg-type]
@@ -310,7 +310,11 @@ def test_ids_are_stable_across_runs_and_incremental_adds(
     )
     store = Store.create(tmp_path / "s.store", encoder=real_encoder)  # type: ignore[arg-type]
     store.add(CORPUS)
-    before = by_pid(TalkingPointFinder().fit(store).result_)
+    finder = TalkingPointFinder().fit(store)
+    assert store.catalog.talking_point_ids() == {}  # fit never writes to its input
+    finder.save(store)  # saving the ids is an explicit call
+    assert set(store.catalog.talking_point_ids().values()) == set(finder.ids_.values())
+    before = by_pid(finder.result_)
     store.close()
     store = Store.open(tmp_path / "s.store", encoder=real_encoder)  # type: ignore[arg-type]
     store.add(records(LATER))  # one later member and one earlier than all the others

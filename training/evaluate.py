@@ -20,8 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from simdedup.claims import ClaimClusterer  # noqa: E402
-from simdedup.dedup import numbers_conflict  # noqa: E402
+from simdedup.cluster.linkage import ClaimClusterer  # noqa: E402
+from simdedup.duplicates.groups import numbers_conflict  # noqa: E402
 from talking_points import examples_set, labelled_set, pair_scores  # noqa: E402
 from training.corpus import Item  # noqa: E402
 

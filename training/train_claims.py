@@ -267,7 +267,7 @@ def train(
     )
     from transformers import set_seed
 
-    from simdedup.embed import default_model_path
+    from simdedup.embed.encoder import default_model_path
 
     started = time.perf_counter()
     set_seed(recipe.seed)
@@ -387,7 +387,7 @@ def train(
 
 def save(model: Any, out: Path, recipe: Recipe) -> None:
     """The adapter files and the manifest (probe vectors the merge must reproduce)."""
-    from simdedup import claim_model
+    from simdedup.embed import claim_model
 
     out.mkdir(parents=True, exist_ok=True)
     for old in out.iterdir():
@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="where to write the results JSON")
     parser.add_argument("--set", action="append", help="override a Recipe field: KEY=VALUE")
     args = parser.parse_args(argv)
-    from simdedup import claim_model
+    from simdedup.embed import claim_model
 
     out = args.out or claim_model.ARTEFACT
     recipe = Recipe()

@@ -37,8 +37,12 @@ from training.corpus import load
 def claim_encoder(artefact: Path, models: Path) -> Any:
     """The claim model of ``artefact`` as simdedup serves it (merged, int8 ONNX)."""
     os.environ["SIMDEDUP_MODELS_DIR"] = str(models)
-    from simdedup import claim_model
-    from simdedup.embed import SentenceTransformerEncoder, default_model_path, fingerprint_dir
+    from simdedup.embed import claim_model
+    from simdedup.embed.encoder import (
+        SentenceTransformerEncoder,
+        default_model_path,
+        fingerprint_dir,
+    )
 
     claim_model._checked_manifest.cache_clear()  # the manifest was just rewritten
     base = default_model_path()
@@ -101,10 +105,10 @@ def tune(artefact: Path, areas: list[str] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    from simdedup import claim_model
+    from simdedup.embed import claim_model
 
     if argv == ["--bundled"]:  # what the same choice gives the bundled model (nothing written)
-        from simdedup.encoders import make_encoder
+        from simdedup.embed.choose import make_encoder
 
         report = choose(make_encoder(claim_model.BASE_MODEL))
         print(json.dumps({"bundled all-MiniLM-L6-v2 (int8)": report}))

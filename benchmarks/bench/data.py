@@ -106,9 +106,9 @@ def embeddings(corpus: Corpus, *, backend: str = "torch", quiet: bool = False) -
     """Unit float32 embeddings of ``corpus.texts`` by the bundled model (simdedup's encoder
     path) run by ``backend`` (``torch``, the reference, unless asked), computed once: later
     calls load a ``.npy``."""
-    from simdedup.cache import EmbeddingCache
-    from simdedup.embed import embed_missing
-    from simdedup.encoders import make_encoder
+    from simdedup.embed.cache import EmbeddingCache
+    from simdedup.embed.choose import make_encoder
+    from simdedup.embed.encoder import embed_missing
     from simdedup.segment import text_hash
 
     encoder = make_encoder(None, backend, quiet=True)

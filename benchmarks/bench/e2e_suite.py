@@ -97,7 +97,7 @@ def run_alternative(
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
-        from simdedup.embed import default_model_path
+        from simdedup.embed.encoder import default_model_path
 
         model = SentenceTransformer(str(default_model_path()), device="cpu")
     encoded_s = 0.0
@@ -199,7 +199,7 @@ def models_dir() -> Path:
     """The exported (ONNX) models the CLI runs use: made once, before any timing."""
     path = data.cache_dir() / "models"
     if not path.is_dir():
-        from simdedup.embed import SentenceTransformerEncoder
+        from simdedup.embed.encoder import SentenceTransformerEncoder
 
         os.environ["SIMDEDUP_MODELS_DIR"] = str(path)
         SentenceTransformerEncoder(backend="onnx-int8").load()

@@ -6,10 +6,11 @@ in its own process, after a warm-up batch:
 - ``sentence-transformers``: ``SentenceTransformer.encode(texts, batch_size=b,
   normalize_embeddings=True)``, what a user would write (batch 32 is its default);
 - ``simdedup <backend>``: the encoder path ``simdedup index`` takes,
-  :func:`simdedup.embed.embed_missing` into an in-memory embedding cache (length-sorted chunks,
-  normalisation, cache writes included), for each backend: ``torch`` (sentence-transformers
-  underneath), ``onnx``, ``onnx-int8`` (the default) and ``static`` (``--fast``). Exports and
-  distillations are made before the clock starts (they are cached once per machine).
+  :func:`simdedup.embed.encoder.embed_missing` into an in-memory embedding cache
+  (length-sorted chunks, normalisation, cache writes included), for each backend: ``torch``
+  (sentence-transformers underneath), ``onnx``, ``onnx-int8`` (the default) and ``static``
+  (``--fast``). Exports and distillations are made before the clock starts (they are cached
+  once per machine).
 
 ``build_s`` is the model load, ``search_s`` the encoding of the sample, ``qps`` paragraphs/s,
 ``extra.speedup_vs_plain`` the ratio to plain sentence-transformers at batch 32 in the same run,
@@ -56,9 +57,9 @@ def measure(path: str, texts: list[str], batches: tuple[int, ...], save_to: str)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
-    from simdedup.cache import EmbeddingCache
-    from simdedup.embed import SentenceTransformerEncoder, embed_missing
-    from simdedup.encoders import make_encoder
+    from simdedup.embed.cache import EmbeddingCache
+    from simdedup.embed.choose import make_encoder
+    from simdedup.embed.encoder import SentenceTransformerEncoder, embed_missing
     from simdedup.segment import text_hash
 
     backend = PATHS[path][0]

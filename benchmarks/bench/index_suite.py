@@ -65,8 +65,8 @@ def _faiss_common(index: Any, x: np.ndarray, train: bool = False) -> float:
 def _faiss_join(index: Any, kind: str) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Join by FAISS range search of every row, through simdedup's wrapper (HNSW in batches of
     512: faiss 1.15 aborts past ~1,000 queries)."""
-    from simdedup.index import VectorIndex
-    from simdedup.selfjoin import range_pairs
+    from simdedup.index.selfjoin import range_pairs
+    from simdedup.index.vectors import VectorIndex
 
     wrapped = VectorIndex(kind)
     wrapped.kind_, wrapped.index_ = kind, index
@@ -129,7 +129,7 @@ def build(method: str, x: np.ndarray) -> dict[str, Any]:
             {"pq_m": 48, "pq_bits": 8} if method == "faiss-ivf-pq" else {}
         )
     elif method == "simdedup":
-        from simdedup.index import VectorIndex, choose_kind
+        from simdedup.index.vectors import VectorIndex, choose_kind
 
         started = time.perf_counter()
         vindex = VectorIndex("auto").build(x)
@@ -274,7 +274,7 @@ def measure(
     if "self-join" in tasks and n <= join_max:
         started = time.perf_counter()
         if method == "simdedup":
-            from simdedup.selfjoin import SelfJoin
+            from simdedup.index.selfjoin import SelfJoin
 
             joined = SelfJoin(THRESHOLD).fit(x)
             src, dst = joined.src_, joined.dst_
@@ -308,8 +308,8 @@ def _pair_scores(src: np.ndarray, dst: np.ndarray, n: int, truth: Any) -> tuple[
 
 def ground_truth(x: np.ndarray, q: np.ndarray, path: Path) -> None:
     """Exact top-10 of the queries and exact pairs >= THRESHOLD (all rows, or a sample)."""
-    from simdedup.index import VectorIndex
-    from simdedup.selfjoin import SelfJoin, range_pairs
+    from simdedup.index.selfjoin import SelfJoin, range_pairs
+    from simdedup.index.vectors import VectorIndex
 
     index = VectorIndex("flat").build(x)
     _, knn = index.search(q, K)

@@ -15,10 +15,11 @@ method; :func:`bench.data.embeddings` caches them):
   (grid :data:`talking_points.GRID`), simdedup at its defaults (chosen on dev).
 
 Pair rules: simdedup's dedup keeps a pair when cosine >= t and the texts state no conflicting
-numbers (:func:`simdedup.dedup.numbers_conflict`); its talking-point rule scores cosine minus
-1.0 when their figures conflict (:func:`simdedup.figures.figures_conflict`). SemHash and
-sentence-transformers' paraphrase mining both decide a pair by plain cosine of the model against a
-threshold, so on pairs they are one row. MinHash is datasketch's estimated Jaccard of word
+numbers (:func:`simdedup.duplicates.groups.numbers_conflict`); its talking-point rule scores
+cosine minus 1.0 when their figures conflict
+(:func:`simdedup.cluster.figures.figures_conflict`). SemHash and sentence-transformers'
+paraphrase mining both decide a pair by plain cosine of the model against a threshold, so on
+pairs they are one row. MinHash is datasketch's estimated Jaccard of word
 3-gram shingles (128 permutations). Everything runs in a few seconds once embedded, so ``quick``
 skips nothing.
 """
@@ -127,8 +128,8 @@ def score_pairs(
     """Embed both sides (corpus ``name``: first all ``a``, then all ``b``) and score each pair
     by every rule: ``cosine``, ``dedup`` (cosine - numbers conflict), ``figures`` (cosine -
     figures conflict), ``jaccard`` (MinHash estimate)."""
-    from simdedup.dedup import numbers_conflict
-    from simdedup.figures import figures, figures_conflict
+    from simdedup.cluster.figures import figures, figures_conflict
+    from simdedup.duplicates.groups import numbers_conflict
 
     vectors = np.asarray(data.embeddings(_corpus(name, a + b), backend=backend), dtype=np.float32)
     cosine = np.einsum("ij,ij->i", vectors[: len(a)], vectors[len(a) :])
@@ -342,7 +343,7 @@ def labelled_sets(backend: str = "torch") -> dict[str, Labelled]:
 def talking_point_rows() -> list[dict[str, Any]]:
     """simdedup's ClaimClusterer at its defaults and each alternative at its dev-tuned threshold,
     on dev, the held-out test set and the examples corpus."""
-    from simdedup.claims import DEFAULT_THRESHOLD, ClaimClusterer
+    from simdedup.cluster.linkage import DEFAULT_THRESHOLD, ClaimClusterer
     from talking_points import pair_scores
 
     loaded = labelled_sets()
@@ -405,7 +406,7 @@ def _relabelled(methods: tuple[PairMethod, ...], label: str) -> tuple[PairMethod
 
 def _cluster_scores(entry: Labelled, threshold: float) -> dict[str, float]:
     """Pair scores of simdedup's ClaimClusterer at ``threshold`` on a labelled set."""
-    from simdedup.claims import ClaimClusterer
+    from simdedup.cluster.linkage import ClaimClusterer
     from talking_points import pair_scores
 
     texts, vectors, idx, truth = entry
@@ -417,7 +418,7 @@ def backend_rows() -> list[dict[str, Any]]:
     """simdedup's own rules on vectors from the faster backends: MSRP and STS-B news as above
     (thresholds tuned on train), talking points at the defaults and, since a static model's
     cosines run on another scale, at the threshold tuned on dev."""
-    from simdedup.claims import DEFAULT_THRESHOLD
+    from simdedup.cluster.linkage import DEFAULT_THRESHOLD
     from talking_points import GRID
 
     rows: list[dict[str, Any]] = []

@@ -1,44 +1,41 @@
 """simdedup: find the same statement told many times.
 
-Encode news paragraphs, find near-duplicates across outlets with a FAISS index, and ask
-"where else was this said?".
+Deduplicate paragraphs, find where else a statement was said, and group the talking points
+that outlets repeat in their own words, on a list of strings or a persistent store:
 
 >>> import simdedup
->>> store = simdedup.Store.create("news.store")                       # doctest: +SKIP
->>> store.add(simdedup.read_records(["examples/articles"]))          # doctest: +SKIP
->>> store.similar("marks the 30th anniversary of diplomatic ties", k=5)  # doctest: +SKIP
->>> simdedup.Deduplicator(threshold=0.9).fit(store).result_          # doctest: +SKIP
->>> simdedup.TalkingPointFinder(min_outlets=2).fit(store).result_     # doctest: +SKIP
+>>> r = simdedup.dedup(["Ministers met on Tuesday.", "Ministers met on Tuesday!", "Rain."])
+>>> r.selected
+['Ministers met on Tuesday.', 'Rain.']
+>>> [(d.text, d.duplicate_of_text) for d in r.filtered]
+[('Ministers met on Tuesday!', 'Ministers met on Tuesday.')]
+
+The pipeline, one subpackage per stage: ``io`` (records) -> ``segment`` (paragraphs) ->
+``embed`` (encoders, the claim model, the cache) -> ``index`` (FAISS, self-join) -> ``store``
+(the persistent store, search) -> ``duplicates`` -> ``cluster`` (talking points) -> ``report``;
+``engines`` (Ray) and ``cli`` sit on top.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from simdedup.dedup import Deduplicator, DedupResult, DuplicateGroup
-from simdedup.embed import Encoder, SentenceTransformerEncoder
+from simdedup.api import Store, dedup, similar, talking_points
+from simdedup.cluster.talking_points import TalkingPoint, TalkingPointFinder, TalkingPointsResult
+from simdedup.duplicates.groups import Deduplicator, DedupResult, Duplicate, DuplicateGroup
+from simdedup.embed.encoder import Encoder, SentenceTransformerEncoder
 from simdedup.errors import InputError, SimdedupError, StoreError
-from simdedup.io import Record, read_records
-from simdedup.search import Match
-from simdedup.segment import Paragraph, Segmenter
-from simdedup.store import Store
-from simdedup.talking_points import TalkingPoint, TalkingPointFinder, TalkingPointsResult
-
-try:
-    __version__ = version("simdedup")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from simdedup.io.records import Record, read_records
+from simdedup.store.search import Match
+from simdedup.version import __version__
 
 __all__ = [
     "DedupResult",
     "Deduplicator",
+    "Duplicate",
     "DuplicateGroup",
     "Encoder",
     "InputError",
     "Match",
-    "Paragraph",
     "Record",
-    "Segmenter",
     "SentenceTransformerEncoder",
     "SimdedupError",
     "Store",
@@ -47,5 +44,8 @@ __all__ = [
     "TalkingPointFinder",
     "TalkingPointsResult",
     "__version__",
+    "dedup",
     "read_records",
+    "similar",
+    "talking_points",
 ]

@@ -1,5 +1,5 @@
 """``python -m simdedup``: the command line."""
 
-from simdedup.cli import main
+from simdedup.cli.main import main
 
 main(prog_name="simdedup")

@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from simdedup.checks import check_int
+
 _TERMINAL = tuple(".!?:;\"'”’)]…")
 _TAIL_MARKERS = re.compile(
     r"^(related (articles?|stories|news|content|posts|coverage|links)"
@@ -127,8 +129,7 @@ class Segmenter:
         strip_boilerplate: bool = True,
         strip_datelines: bool = True,
     ) -> None:
-        if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 1:
-            raise ValueError(f"min_chars must be an integer >= 1; got {min_chars!r}")
+        check_int(min_chars, "min_chars")
         self.min_chars = min_chars
         self.strip_boilerplate = strip_boilerplate
         self.strip_datelines = strip_datelines
@@ -252,3 +253,11 @@ def _is_wrapped(lines: list[str]) -> bool:
     continued = any(nxt[:1].islower() for nxt in lines[1:])
     steady = len(body) >= 3 and max(widths) - min(widths) <= 0.3 * max(widths)
     return continued or steady
+
+
+class WholeText:
+    """A segmenter that keeps each text whole: one paragraph per text, nothing stripped or
+    dropped (how a plain list of strings is read by :func:`simdedup.dedup` and the others)."""
+
+    def split(self, doc_id: str, text: str) -> list[Paragraph]:
+        return [Paragraph(f"{doc_id}:0", doc_id, 0, 0, len(text), text, text_hash(text))]

@@ -1,0 +1,126 @@
+"""The recipes: one call for each job on a list of strings, and a Store that does them too.
+
+>>> import simdedup
+>>> r = simdedup.dedup(texts)                                  # doctest: +SKIP
+>>> r.selected, r.filtered, r.groups                           # doctest: +SKIP
+>>> simdedup.talking_points(texts, outlets=outlets, dates=dates)  # doctest: +SKIP
+>>> simdedup.similar("query", texts, k=5)                      # doctest: +SKIP
+
+Each function is a thin call of the class behind it (:class:`Deduplicator`,
+:class:`TalkingPointFinder`, :meth:`Store.similar`), with the same settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simdedup.checks import check_int, check_threshold
+from simdedup.cluster.talking_points import TalkingPoint, TalkingPointFinder
+from simdedup.duplicates.groups import Deduplicator, DedupResult, Duplicate
+from simdedup.errors import InputError
+from simdedup.store import store as base
+from simdedup.store.inputs import Corpus, as_texts, load, make_encoder_for
+from simdedup.store.search import Match, find_similar
+
+if TYPE_CHECKING:
+    from simdedup.embed.encoder import Encoder
+
+
+def dedup(
+    data: Corpus,
+    *,
+    threshold: float | None = None,
+    encoder: Encoder | str | None = None,
+    embeddings: np.ndarray | None = None,
+    **settings: Any,
+) -> DedupResult:
+    """Deduplicate ``data`` (a list or Series of strings, one paragraph each; an ``(n, dim)``
+    array of embeddings; records; or a Store): ``selected`` are the texts kept, ``filtered``
+    the duplicates with the text they duplicate and the score, ``groups`` the groups.
+    ``settings`` are :class:`Deduplicator`'s (``keep=``, ``cross_outlet=``, ...)."""
+    found = Deduplicator(threshold, encoder=encoder, **settings)
+    return found.fit(data, embeddings=embeddings).result_
+
+
+def talking_points(
+    data: Corpus,
+    *,
+    outlets: Sequence[str | None] | None = None,
+    dates: Sequence[str | None] | None = None,
+    threshold: float | None = None,
+    encoder: Encoder | str | None = None,
+    embeddings: np.ndarray | None = None,
+    **settings: Any,
+) -> list[TalkingPoint]:
+    """The talking points of ``data`` (a list or Series of strings, with one outlet and date
+    per text if known; records; or a Store), biggest first. ``settings`` are
+    :class:`TalkingPointFinder`'s (``min_outlets=``, ``since=``, ...)."""
+    finder = TalkingPointFinder(threshold, encoder=encoder, **settings)
+    finder.fit(data, outlets=outlets, dates=dates, embeddings=embeddings)
+    return finder.result_.talking_points
+
+
+def similar(
+    query: str,
+    data: Corpus,
+    *,
+    k: int = 10,
+    threshold: float | None = None,
+    encoder: Encoder | str | None = None,
+) -> list[Match]:
+    """The ``k`` texts of ``data`` most similar to ``query``, best first (a :class:`Match`
+    has ``rank``, ``score`` and ``text``; for a list of strings ``doc_id`` is the text's
+    position, as a string)."""
+    if not isinstance(query, str):
+        raise InputError(f"query must be a string; got {type(query).__name__}")
+    check_int(k, "k")
+    check_threshold(threshold)
+    loaded = load(data, encoder=make_encoder_for(encoder))
+    try:
+        return find_similar(loaded.store, query, k=k, threshold=threshold)
+    finally:
+        if loaded.owned:
+            loaded.store.close()
+
+
+class Store(base.Store):
+    """The persistent store (:class:`simdedup.store.store.Store`), with the recipes as methods.
+
+    >>> store = simdedup.Store.open_or_create("news.store")         # doctest: +SKIP
+    >>> store.add(["examples/corpus.jsonl"])                      # doctest: +SKIP
+    >>> store.dedup(), store.talking_points()                     # doctest: +SKIP
+    """
+
+    def dedup(self, threshold: float | None = None, **settings: Any) -> DedupResult:
+        """The duplicate groups of the store's paragraphs (:class:`Deduplicator`)."""
+        return Deduplicator(threshold, **settings).fit(self).result_
+
+    def talking_points(self, threshold: float | None = None, **settings: Any) -> list[TalkingPoint]:
+        """The talking points of the store (:class:`TalkingPointFinder`); the store is not
+        changed (``TalkingPointFinder(...).fit(store).save(store)`` keeps the ids)."""
+        return TalkingPointFinder(threshold, **settings).fit(self).result_.talking_points
+
+    def deduplicate(
+        self,
+        texts: Sequence[str] | Any,
+        *,
+        threshold: float | None = None,
+        check_numbers: bool = True,
+    ) -> DedupResult:
+        """``texts`` deduplicated against the store (and among themselves): ``selected`` are
+        the new texts that duplicate nothing stored or earlier in ``texts``; ``filtered``
+        those that do, each with what it duplicates (a stored paragraph, ``duplicate_of_pid``
+        its pid and ``duplicate_of_index`` -1, or an earlier new text). The store is not
+        changed. Embedded with the store's encoder."""
+        from simdedup.duplicates.against import deduplicate_against
+
+        new = as_texts(texts)
+        if new is None:
+            raise InputError("texts must be a list or Series of strings")
+        return deduplicate_against(self, new, threshold, check_numbers)
+
+
+__all__ = ["Duplicate", "Store", "dedup", "similar", "talking_points"]

@@ -1,0 +1,220 @@
+"""Clustering of paragraphs that make the same claim, from the index's sparse neighbour graph.
+
+1. Candidate graph: every distinct text's ``k`` nearest neighbours in the vector index, kept
+   when their cosine reaches ``threshold``. No dense N x N matrix is ever built.
+2. Details: a candidate pair whose texts state different figures (another anniversary, another
+   sum, another count) is marked as a conflict.
+3. Average linkage (UPGMA) on that graph: clusters merge, best first, while the mean score over
+   all their cross pairs stays at or above ``threshold``; a conflicting pair scores its cosine
+   minus ``penalty``. Unlike single-linkage components, a cluster must hang together as a
+   whole, so one stray edge cannot chain two claims into one.
+
+Measured on benchmarks/data (see benchmarks/README.md): Leiden (constant Potts model) on the
+same graph scored far lower on the sample corpus, because pairs missing from the sparse graph
+count as zero there; a conflict check on names (another country or forum) helped the
+adversarial development set but split real multi-sentence paragraphs, so it is not used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simdedup.checks import check_int
+from simdedup.cluster.figures import figures, figures_conflict
+from simdedup.embed import claim_model
+from simdedup.embed.claim_model import CLAIM_MODEL
+from simdedup.errors import InputError
+from simdedup.index.selfjoin import index_graph, knn_join, unique_pairs
+
+if TYPE_CHECKING:
+    from simdedup.engines.base import Engine
+    from simdedup.index.vectors import VectorIndex
+
+KNN_JOIN_MIN = 50_000  # above this many texts the graph comes from an IVF k-NN self-join, not
+# one index search per text (at 2,600 HNSW queries/s, 292k texts would take 110 s; the join
+# builds the 100k UNGDC graph in 19 s)
+KNN_NPROBE = 16  # cells each text searches in that join
+# all-MiniLM-L6-v2's defaults (benchmarks/README.md); the claim model's are chosen for it on dev
+DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps
+DEFAULT_PENALTY = 1.0  # taken off the cosine of a pair whose figures conflict
+HEAP_SLACK = 1_000_000  # stale merge candidates tolerated before the heap is compacted
+
+
+class ClaimClusterer:
+    """Cluster unit vectors by the claim their texts make; ``fit`` sets ``labels_`` (one
+    cluster number per vector) and ``edges_`` (the candidate graph, ``src < dst``)."""
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        k: int = 20,
+        penalty: float = DEFAULT_PENALTY,
+        check_figures: bool = True,
+        engine: Engine | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.engine = engine
+        self.k = k
+        self.penalty = penalty
+        self.check_figures = check_figures
+
+    def fit(
+        self,
+        vectors: np.ndarray,
+        texts: Callable[[Sequence[int]], list[str]],
+        index: VectorIndex | None = None,
+        index_rows: np.ndarray | None = None,
+    ) -> ClaimClusterer:
+        """Cluster ``vectors``. ``texts(positions)`` returns the texts at those positions (for
+        the figure check). ``index``, whose row ``index_rows[i]`` holds ``vectors[i]``, is
+        searched for neighbours; without one, a flat index is built here."""
+        if not 0.0 < self.threshold < 1.0:
+            raise InputError(f"threshold must be between 0 and 1; got {self.threshold}")
+        check_int(self.k, "k")
+        src, dst, sim = self.graph(vectors, index, index_rows)
+        conflict = np.zeros(len(src), dtype=np.float32)
+        if self.check_figures and len(src):
+            conflict = _figure_conflicts(src, dst, texts)
+        self.edges_ = (src, dst, sim)
+        self.labels_ = average_linkage(vectors, src, dst, conflict, self.threshold, self.penalty)
+        return self
+
+    def graph(
+        self,
+        vectors: np.ndarray,
+        index: VectorIndex | None = None,
+        index_rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate edges ``(src, dst, cosine)``, one per pair with ``src < dst``: the ``k``
+        nearest neighbours of each vector with cosine >= ``threshold`` (two clusters whose
+        mean cross-pair cosine reaches the threshold have at least one such pair). Above
+        :data:`KNN_JOIN_MIN` vectors the neighbours come from an approximate IVF join instead
+        of ``index``; with an ``engine`` (:class:`~simdedup.engines.ray.RayEngine`) they come
+        from its cluster, each vector searched within its k-means partitions."""
+        n = len(vectors)
+        if self.engine is not None:  # the k-NN search runs partition by partition on Ray
+            chunks = [(np.arange(n, dtype=np.int64), vectors)]
+            return self.engine.neighbours(chunks, n, self.k, self.threshold)
+        if n > KNN_JOIN_MIN:
+            return self._joined_graph(vectors)
+        if index is None or index_rows is None:
+            from simdedup.index.vectors import VectorIndex
+
+            index = VectorIndex("flat").build(vectors)
+            index_rows = np.arange(n)
+        return index_graph(vectors, index, index_rows, self.k, self.threshold)
+
+    def _joined_graph(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The graph from the IVF k-NN self-join (:func:`simdedup.index.selfjoin.knn_join`)."""
+        n = len(vectors)
+        ids, scores = knn_join(vectors, self.k, nprobe=KNN_NPROBE)
+        src = np.repeat(np.arange(n, dtype=np.int64), ids.shape[1])
+        dst, sim = ids.reshape(-1), scores.reshape(-1)
+        keep = sim >= self.threshold
+        return unique_pairs([(src[keep], dst[keep], sim[keep])], n)
+
+
+def model_defaults(model: str) -> tuple[float, float]:
+    """The talking-point ``(threshold, penalty)`` for vectors of ``model``: those chosen on dev
+    for the claim model (:func:`simdedup.embed.claim_model.defaults`), else all-MiniLM-L6-v2's."""
+    if model == CLAIM_MODEL:
+        chosen = claim_model.defaults()
+        return chosen.talking_point_threshold, chosen.figure_penalty
+    return DEFAULT_THRESHOLD, DEFAULT_PENALTY
+
+
+def _figure_conflicts(
+    src: np.ndarray, dst: np.ndarray, texts: Callable[[Sequence[int]], list[str]]
+) -> np.ndarray:
+    """1.0 on each edge whose two texts state different figures, else 0.0."""
+    involved = np.unique(np.concatenate([src, dst]))
+    position = np.full(int(involved.max()) + 1, -1, dtype=np.int64)
+    position[involved] = np.arange(len(involved))
+    found = [figures(t) for t in texts([int(i) for i in involved])]
+    return np.array(
+        [figures_conflict(found[a], found[b]) for a, b in zip(position[src], position[dst])],
+        dtype=np.float32,
+    )
+
+
+def average_linkage(
+    vectors: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    conflict: np.ndarray,
+    threshold: float,
+    penalty: float,
+) -> np.ndarray:
+    """Average linkage (UPGMA) restricted to the candidate graph, exact and sparse.
+
+    For unit vectors the mean cosine over all pairs across clusters ``A`` and ``B`` is
+    ``sum(A) . sum(B) / (|A| |B|)``, so each cluster keeps only its sum vector. Clusters joined
+    by a candidate edge merge, best first, while their mean pairwise score stays at or above
+    ``threshold``; the score is the mean cosine minus ``penalty`` times the share of cross
+    pairs in conflict (known on candidate edges). Returns one label per vector."""
+    import heapq
+
+    n = len(vectors)
+    sums = vectors.astype(np.float32, copy=True)
+    size = np.ones(n, dtype=np.int64)
+    parent = np.arange(n)
+    links: list[dict[int, float]] = [{} for _ in range(n)]
+    for a, b, c in zip(src.tolist(), dst.tolist(), conflict.tolist()):
+        links[a][b] = links[a].get(b, 0.0) + c
+        links[b][a] = links[b].get(a, 0.0) + c
+    version = np.zeros(n, dtype=np.int64)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(a: int, others: list[int]) -> None:
+        if not others:
+            return
+        idx = np.asarray(others)
+        conflicts = np.array([links[a][o] for o in others])
+        pairs = size[a] * size[idx]
+        scores = (sums[idx] @ sums[a] - penalty * conflicts) / pairs
+        for o, score in zip(others, scores.tolist()):
+            if score >= threshold:
+                heapq.heappush(heap, (-score, a, o, int(version[a]), int(version[o])))
+
+    def current(entry: tuple[float, int, int, int, int]) -> bool:
+        _, a, b, va, vb = entry
+        return bool(version[a] == va and version[b] == vb and parent[a] == a and parent[b] == b)
+
+    for a in range(n):
+        push(a, [b for b in links[a] if b > a])
+    compact_at = 2 * len(heap) + HEAP_SLACK
+    while heap:
+        if len(heap) > compact_at:  # drop stale entries: on dense graphs they outgrow memory
+            heap = [entry for entry in heap if current(entry)]
+            heapq.heapify(heap)
+            compact_at = 2 * len(heap) + HEAP_SLACK
+        entry = heapq.heappop(heap)
+        if not current(entry):
+            continue
+        _, a, b, _, _ = entry
+        if size[a] < size[b]:
+            a, b = b, a
+        parent[b] = a
+        sums[a] += sums[b]
+        size[a] += size[b]
+        version[a] += 1
+        del links[a][b]
+        for other, c in links[b].items():
+            if other == a:
+                continue
+            links[a][other] = links[a].get(other, 0.0) + c
+            theirs = links[other]
+            theirs[a] = theirs.get(a, 0.0) + theirs.pop(b)
+        links[b] = {}
+        push(a, list(links[a]))
+    roots = parent.copy()
+    for i in range(n):
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        roots[i] = r
+    return np.unique(roots, return_inverse=True)[1].reshape(-1).astype(np.int64)

@@ -1,0 +1,535 @@
+"""Near-duplicate paragraphs: exact pass, similarity pairs above a threshold, connected groups.
+
+1. Exact passes: paragraphs whose normalised text hashes alike share one index row (the store
+   embeds each distinct text once), so identical reprints group at score 1.0 for free; and a
+   paragraph whose sentences appear word for word in another (a copy with a sentence trimmed
+   or added) is that paragraph's duplicate (``containment``).
+2. Near pass: a self-join of the distinct texts' vectors
+   (:class:`~simdedup.index.selfjoin.SelfJoin`: exact up to 20,000 texts, k-means cells
+   above) finds the pairs with cosine >= ``threshold``; pairs that state conflicting figures
+   are dropped.
+3. Groups are stars, not chains: taking paragraphs in ``keep`` order (earliest first, by
+   default), each paragraph not yet in a group keeps itself and takes every ungrouped paragraph
+   within the threshold of it. Every member is therefore a near-duplicate of the kept paragraph
+   (single-linkage components would chain "similar to something similar" far past the
+   threshold). Members are scored by their cosine similarity to the kept paragraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simdedup.checks import check_threshold
+from simdedup.embed import claim_model
+from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL
+from simdedup.errors import InputError
+from simdedup.index.selfjoin import SelfJoin
+from simdedup.segment import normalize_text, sentences
+from simdedup.store.inputs import Corpus, load, make_encoder_for
+
+if TYPE_CHECKING:
+    from simdedup.embed.encoder import Encoder
+    from simdedup.engines.base import Engine
+    from simdedup.store.store import ParagraphTable, Store, StoredParagraph
+
+# all-MiniLM-L6-v2 cosine: reprints and light edits (a dateline, a trimmed clause, a spelling
+# change) score >= 0.9; rewordings of one claim 0.7-0.9; same topic, other claim 0.5-0.8.
+DEFAULT_THRESHOLD = 0.9
+STATIC_THRESHOLD = 0.97  # the static (--fast) model's cosines run high: at 0.97 on 100k UNGDC
+# paragraphs 86 % of its pairs are pairs the full model puts at >= 0.9 (benchmarks/README.md)
+
+
+def default_threshold(backend: str, model: str = BASE_MODEL) -> float:
+    """Dedup's default threshold for vectors of ``model`` made by ``backend``: the claim
+    model's is chosen on dev with it (:mod:`simdedup.embed.claim_model`)."""
+    if backend == "static":
+        return STATIC_THRESHOLD
+    if model == CLAIM_MODEL:
+        return claim_model.defaults().dedup_threshold
+    return DEFAULT_THRESHOLD
+
+
+KEEP = ("earliest", "longest", "first")
+CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
+LONGER_SHARE = 0.5  # containment: shared sentences must also be half of the longer paragraph
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A paragraph in a duplicate group; ``score`` is its cosine to the group's kept paragraph."""
+
+    pid: str
+    doc_id: str
+    para: int
+    outlet: str | None
+    date: str | None
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Paragraphs that say the same thing; ``members[0]`` is the kept one."""
+
+    group: int
+    kept: str
+    members: list[Member]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlets in the group, in member order."""
+        return list(dict.fromkeys(m.outlet for m in self.members if m.outlet))
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A paragraph dedup removes, with the kept paragraph it duplicates. ``index`` and
+    ``duplicate_of_index`` are positions in the input (the list of texts, or the store's
+    :meth:`~simdedup.store.store.Store.table` order); ``text`` fields are ``None`` when the
+    input was embeddings only."""
+
+    index: int
+    pid: str
+    text: str | None
+    duplicate_of_index: int
+    duplicate_of_pid: str
+    duplicate_of_text: str | None
+    score: float
+
+
+@dataclass
+class DedupResult:
+    """Duplicate groups of a corpus, and what deduplicating it keeps.
+
+    ``selected_indices`` are the input positions kept, in input order; ``selected`` their texts
+    (read from the store for a Store input, so while it is open); ``filtered`` every removed
+    paragraph with the one it duplicates and the cosine between them."""
+
+    threshold: float
+    model: str
+    paragraphs: int
+    groups: list[DuplicateGroup] = field(default_factory=list)
+    filtered: list[Duplicate] = field(default_factory=list)
+    selected_indices: list[int] = field(default_factory=list)
+    _texts: Callable[[list[int]], list[str]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def selected(self) -> list[str]:
+        """The texts kept, in input order (every text that duplicates no earlier kept one)."""
+        if self._texts is None:
+            raise InputError("selected: the input was embeddings, not texts (use selected_indices)")
+        return self._texts(self.selected_indices)
+
+    def to_pandas(self) -> Any:
+        """The :meth:`to_csv` rows as a pandas DataFrame (needs pandas)."""
+        pd = _pandas()
+        rows = [
+            {"group": g.group, "kept": m.pid == g.kept, **asdict(m)}
+            for g in self.groups
+            for m in g.members
+        ]
+        return pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+
+    @property
+    def duplicates(self) -> int:
+        """Paragraphs that would be removed: every member but the kept one."""
+        return sum(g.size - 1 for g in self.groups)
+
+    @property
+    def duplicate_ratio(self) -> float:
+        return self.duplicates / self.paragraphs if self.paragraphs else 0.0
+
+    @property
+    def removed(self) -> set[str]:
+        """pids of the duplicates (all members except each group's kept paragraph)."""
+        return {m.pid for g in self.groups for m in g.members[1:]}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "model": self.model,
+            "paragraphs": self.paragraphs,
+            "groups": [
+                {"group": g.group, "kept": g.kept, "members": [asdict(m) for m in g.members]}
+                for g in self.groups
+            ],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """One row per member: group, kept (1/0), pid, doc_id, para, outlet, date, score, text."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text"]
+        )
+        for g in self.groups:
+            for m in g.members:
+                writer.writerow(
+                    [g.group, int(m.pid == g.kept), m.pid, m.doc_id, m.para, m.outlet or "",
+                     m.date or "", f"{m.score:.4f}", m.text]
+                )  # fmt: skip
+        return out.getvalue()
+
+
+class Deduplicator:
+    """Group near-duplicate paragraphs of a :class:`~simdedup.store.store.Store`.
+
+    Parameters
+    ----------
+    threshold:
+        Minimum cosine similarity for two paragraphs to count as duplicates. ``None`` (the
+        default) takes the threshold chosen for the store's model: for all-MiniLM-L6-v2 0.9,
+        which catches reprints and light edits but not mere topic overlap
+        (``DEFAULT_THRESHOLD``); for the claim model the one chosen for it on dev
+        (:func:`simdedup.embed.claim_model.defaults`); 0.97 for a store of static (``--fast``)
+        vectors.
+    cross_outlet:
+        Keep only groups whose paragraphs come from at least two outlets.
+    keep:
+        Which paragraph a group keeps: ``earliest`` (by date, undated last, then input order),
+        ``longest``, or ``first`` (input order).
+    containment:
+        A paragraph whose sentences, for at least this share of its text, appear word for word
+        (after normalisation) in another paragraph, and make up at least half of that one, is
+        its duplicate whatever the cosine: a wire copy with a sentence trimmed or added scores
+        only 0.75-0.85. ``None`` turns this exact pass off. Costs one streamed pass over the
+        texts.
+    check_numbers:
+        Refuse pairs whose figures conflict (each states a number the other lacks): embeddings
+        barely tell "2 million tonnes" from "3.5 million tonnes". Costs one regex per paragraph
+        that has a candidate pair.
+    join:
+        How the pairs are found (:class:`~simdedup.index.selfjoin.SelfJoin`): ``auto`` (exact up to
+        20,000 distinct texts, else ``ivf``), ``exact`` (all pairs compared; time grows with the
+        square of the corpus) or ``ivf`` (each text compared with its nearest k-means cells;
+        finds >= 99 % of the pairs at 100,000 texts, many times faster).
+    engine:
+        ``None`` finds the pairs on this machine (``join``); a
+        :class:`~simdedup.engines.ray.RayEngine` finds them on a Ray cluster, partition by
+        partition (``join`` is then unused). Grouping is the same either way, so both give the
+        same groups from the same pairs.
+
+    Attributes
+    ----------
+    result_ : DedupResult
+        Set by :meth:`fit`.
+    labels_ : numpy.ndarray
+        For each paragraph (input order), the index of its group in ``result_.groups``; ``-1``
+        for paragraphs without a duplicate (or in a group dropped by ``cross_outlet``).
+    """
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        *,
+        cross_outlet: bool = False,
+        keep: str = "earliest",
+        check_numbers: bool = True,
+        containment: float | None = 0.8,
+        join: str = "auto",
+        encoder: Encoder | str | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.threshold = threshold
+        self.encoder = encoder
+        self.engine = engine
+        self.join = join
+        self.containment = containment
+        self.cross_outlet = cross_outlet
+        self.keep = keep
+        self.check_numbers = check_numbers
+
+    def fit(self, data: Corpus, *, embeddings: np.ndarray | None = None) -> Deduplicator:
+        """Find the duplicate groups of ``data``: a list (or pandas / polars Series) of strings,
+        each one paragraph; a list of Records; an ``(n, dim)`` array of embeddings; or a
+        :class:`~simdedup.store.store.Store`. ``embeddings`` may give the vectors of a list of
+        strings. Texts are embedded in memory with ``encoder`` (default: the claim model);
+        nothing is written to ``data``. Sets ``result_`` and ``labels_``."""
+        loaded = load(data, encoder=make_encoder_for(self.encoder), embeddings=embeddings)
+        try:
+            self._fit(loaded.store, texts_known=not loaded.embeddings_only)
+            store, texts = loaded.store, loaded.texts
+            if loaded.embeddings_only:
+                self.result_._texts = None
+            elif texts is not None:
+                self.result_._texts = lambda idx: [texts[i] for i in idx]
+            else:
+                self.result_._texts = lambda idx: _texts_at(store, idx)
+        finally:
+            if loaded.owned:
+                loaded.store.close()
+        return self
+
+    def _fit(self, store: Store, texts_known: bool = True) -> None:
+        threshold = check_threshold(self.threshold)
+        if threshold is None:
+            threshold = default_threshold(
+                getattr(store, "backend", "torch"), getattr(store, "model", BASE_MODEL)
+            )
+        if self.keep not in KEEP:
+            raise InputError(f"keep must be one of {', '.join(KEEP)}; got {self.keep!r}")
+        table = store.table()
+        if not len(table):
+            raise InputError("the corpus has no paragraphs to deduplicate")
+        priority = self._priority(table)
+        live_rows, position = np.unique(table.rows, return_inverse=True)
+        row_priority = np.full(len(live_rows), len(table), dtype=np.int64)
+        np.minimum.at(row_priority, position, priority)
+        vectors: np.ndarray | None = None
+        if self.engine is None:
+            vectors = store.vectors(live_rows)
+            joined = SelfJoin(threshold, method=self.join).fit(vectors)
+            src, dst = joined.src_, joined.dst_
+        else:  # the vectors stream to the cluster; only the group members' come back
+            chunks = _vector_chunks(store, live_rows)
+            src, dst, _ = self.engine.pairs(chunks, len(live_rows), threshold)
+        if self.containment is not None and texts_known:
+            more_src, more_dst = _contained(store, live_rows, self.containment)
+            src, dst = np.concatenate([src, more_src]), np.concatenate([dst, more_dst])
+        if self.check_numbers and texts_known:
+            src, dst = _agreeing_numbers(store, live_rows, src, dst)
+        indptr, neighbours = _adjacency(src, dst, len(live_rows))
+        labels = _claim(row_priority, indptr, neighbours)[position]
+        self.labels_ = np.full(len(table), -1, dtype=np.int64)
+        groups = self._groups(table, labels, priority)
+        details = store.paragraphs(int(table.ids[i]) for members in groups for i in members)
+        involved = np.unique(position[np.concatenate(groups)]) if groups else position[:0]
+        member_vectors = (
+            vectors[involved] if vectors is not None else store.vectors(live_rows[involved])
+        )
+        result = DedupResult(threshold=threshold, model=store.model, paragraphs=len(table))
+        removed = np.zeros(len(table), dtype=bool)
+        for number, members in enumerate(groups, start=1):
+            self.labels_[members] = number - 1
+            at = member_vectors[np.searchsorted(involved, position[members])]
+            scores = at @ at[0]
+            group = DuplicateGroup(
+                group=number,
+                kept=details[int(table.ids[members[0]])].pid,
+                members=[
+                    _member(details[int(table.ids[i])], float(s)) for i, s in zip(members, scores)
+                ],
+            )
+            result.groups.append(group)
+            kept = group.members[0]
+            removed[members[1:]] = True
+            result.filtered.extend(
+                Duplicate(
+                    index=int(i),
+                    pid=m.pid,
+                    text=m.text if texts_known else None,
+                    duplicate_of_index=int(members[0]),
+                    duplicate_of_pid=kept.pid,
+                    duplicate_of_text=kept.text if texts_known else None,
+                    score=m.score,
+                )
+                for i, m in zip(members[1:], group.members[1:])
+            )
+        result.filtered.sort(key=lambda d: d.index)
+        result.selected_indices = np.flatnonzero(~removed).tolist()
+        self.result_ = result
+
+    def _priority(self, table: ParagraphTable) -> np.ndarray:
+        """Rank of each paragraph under ``keep``: 0 is the first to keep."""
+        n = len(table)
+        if self.keep == "first":
+            return np.arange(n, dtype=np.int64)
+        if self.keep == "longest":
+            order = np.lexsort((np.arange(n), -table.lengths))
+        else:
+            dates = table.dates
+            date_rank = np.unique(dates, return_inverse=True)[1].reshape(-1)
+            order = np.lexsort((np.arange(n), date_rank, dates == ""))
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        return rank
+
+    def _groups(
+        self, table: ParagraphTable, labels: np.ndarray, priority: np.ndarray
+    ) -> list[np.ndarray]:
+        """Member indexes (into ``table``) of each group, kept paragraph first, biggest first."""
+        groups = []
+        for members in members_by_label(labels):
+            if len(members) < 2:
+                continue
+            if self.cross_outlet:
+                codes = table.outlet_codes[members]
+                if len(np.unique(codes[codes >= 0])) < 2:
+                    continue
+            groups.append(members[np.argsort(priority[members], kind="stable")])
+        groups.sort(key=lambda m: (-len(m), int(m.min())))
+        return groups
+
+
+def _vector_chunks(
+    store: Store, rows: np.ndarray, size: int = 100_000
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(positions, vectors)`` of ``rows`` in chunks of ``size``, read from the store's cache."""
+    for start in range(0, len(rows), size):
+        part = rows[start : start + size]
+        yield np.arange(start, start + len(part), dtype=np.int64), store.vectors(part)
+
+
+def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(src, dst)`` positions of pairs of paragraphs that share sentences word for word
+    (see :func:`_covers`). The first pass keeps only one row per sentence hash, and the
+    second re-splits just the candidate rows, so memory does not grow with the corpus text."""
+    if not 0.0 < share <= 1.0:
+        raise InputError(f"containment must be in (0, 1]; got {share}")
+    position = {int(r): i for i, r in enumerate(live_rows)}
+    first: dict[str, int] = {}
+    candidates: set[tuple[int, int]] = set()
+    for row, text in store.catalog.iter_row_texts():
+        for sentence in set(_sentence_hashes(text)):
+            seen = first.setdefault(sentence, row)
+            if seen != row:
+                candidates.add((seen, row))
+    if not candidates:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    involved = sorted({r for pair in candidates for r in pair})
+    parts = {
+        r: _sentence_hashes(t) for r, t in zip(involved, store.catalog.texts_of_rows(involved))
+    }
+    pairs = [(a, b) for a, b in candidates if _covers(parts[a], parts[b], share)]
+    src = np.array([position[a] for a, _ in pairs], dtype=np.int64)
+    dst = np.array([position[b] for _, b in pairs], dtype=np.int64)
+    return src, dst
+
+
+def _sentence_hashes(text: str) -> dict[str, int]:
+    """Normalised sentence hash -> its length, for sentences of 20+ characters."""
+    out = {}
+    for sentence in sentences(text):
+        norm = normalize_text(sentence)
+        if len(norm) >= 20:  # text_hash(sentence), without normalising twice
+            out[hashlib.blake2b(norm.encode("utf-8"), digest_size=16).hexdigest()] = len(norm)
+    return out
+
+
+def _covers(a: dict[str, int], b: dict[str, int], share: float) -> bool:
+    """Whether the sentences two paragraphs share make up ``share`` of the shorter one and at
+    least half of the longer one (a stock sentence inside a long answer is no copy of it)."""
+    common = sum(length for h, length in a.items() if h in b)
+    small, large = sorted((sum(a.values()), sum(b.values())))
+    return small > 0 and common >= share * small and common >= LONGER_SHARE * large
+
+
+def _agreeing_numbers(
+    store: Store, live_rows: np.ndarray, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Drop pairs whose texts state conflicting figures: each has a number the other lacks
+    ("2 million tonnes" vs "3.5 million tonnes"). A number only added or dropped is allowed."""
+    involved = np.unique(np.concatenate([src, dst]))
+    texts = store.catalog.texts_of_rows([int(r) for r in live_rows[involved]])
+    numbers = {int(i): _numbers(t) for i, t in zip(involved, texts)}
+    keep = np.array(
+        [not _disjoint_numbers(numbers[int(s)], numbers[int(d)]) for s, d in zip(src, dst)],
+        dtype=bool,
+    )
+    return src[keep], dst[keep]
+
+
+def numbers_conflict(a: str, b: str) -> bool:
+    """Whether two texts state conflicting figures, the rule dedup drops pairs by: each has a
+    number the other lacks. A number only added or dropped is no conflict."""
+    return _disjoint_numbers(_numbers(a), _numbers(b))
+
+
+def _disjoint_numbers(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a - b and b - a)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(m.replace(",", "") for m in _NUMBER.findall(text))
+
+
+def members_by_label(labels: np.ndarray) -> list[np.ndarray]:
+    """Paragraph indexes of each label, in input order."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return list(np.split(order, bounds)) if len(order) else []
+
+
+def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric CSR adjacency ``(indptr, indices)``: an approximate index may find a pair
+    from one side only."""
+    from scipy.sparse import coo_matrix
+
+    rows, cols = np.concatenate([src, dst]), np.concatenate([dst, src])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n)).tocsr()
+    return graph.indptr, graph.indices
+
+
+def _claim(priority: np.ndarray, indptr: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """Greedy star grouping: in priority order, each unclaimed row keeps itself and claims its
+    unclaimed neighbours. Returns each row's keeper; every member is within the threshold of
+    its keeper (no chains of "similar to something similar")."""
+    keeper = np.full(len(priority), -1, dtype=np.int64)
+    for row in np.argsort(priority, kind="stable"):
+        if keeper[row] >= 0:
+            continue
+        keeper[row] = row
+        near = neighbours[indptr[row] : indptr[row + 1]]
+        keeper[near[keeper[near] < 0]] = row
+    return keeper
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError('to_pandas needs pandas: pip install "simdedup[pandas]"') from None
+    return pandas
+
+
+def _member(p: StoredParagraph, score: float) -> Member:
+    return Member(
+        pid=p.pid,
+        doc_id=p.doc_id,
+        para=p.para,
+        outlet=p.outlet,
+        date=p.date,
+        score=round(min(score, 1.0), 6),
+        text=p.text,
+    )
+
+
+def _texts_at(store: Store, positions: list[int]) -> list[str]:
+    """Texts of the paragraphs at ``positions`` of ``store.table()``, in that order."""
+    ids = [int(i) for i in store.table().ids[positions]]
+    found = store.paragraphs(ids)
+    return [found[i].text for i in ids]
+
+
+def deduplicated_records(store: Store, result: DedupResult) -> Iterator[dict[str, Any]]:
+    """The store's documents without their duplicate paragraphs, as input-shaped records
+    (``id, outlet, date, title, text``; paragraphs joined by blank lines). Documents left with
+    no paragraph are dropped."""
+    removed = result.removed
+    for record, paragraphs in store.documents():
+        kept = [p.text for p in paragraphs if p.pid not in removed]
+        if kept:
+            yield {
+                "id": record.doc_id,
+                "outlet": record.outlet,
+                "date": record.date,
+                "title": record.title,
+                "text": "\n\n".join(kept),
+            }

@@ -1,0 +1,40 @@
+"""Where simdedup keeps the models it derives (ONNX exports, static distillations), and how it
+writes one: into a temporary directory beside the target, renamed into place when complete, so
+an interrupted build leaves nothing half-written and two processes building at once both end
+with one good copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def models_dir() -> Path:
+    """``$SIMDEDUP_MODELS_DIR``, else ``models/`` beside the user embedding cache."""
+    override = os.environ.get("SIMDEDUP_MODELS_DIR")
+    if override:
+        return Path(override)
+    from simdedup.embed.cache import default_cache_path
+
+    return default_cache_path().parent / "models"
+
+
+def build_once(target: Path, marker: str, build: Callable[[Path], None]) -> Path:
+    """``target``, made by ``build(work_dir)`` unless it already holds the file ``marker``."""
+    if (target / marker).is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        build(work)
+        try:
+            work.rename(target)
+        except OSError:  # another process finished the same build first
+            if not (target / marker).is_file():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target

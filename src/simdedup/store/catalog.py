@@ -1,0 +1,334 @@
+"""The catalog: a store's SQLite database of documents, paragraphs, text hashes and index rows.
+
+All SQL lives here. Each distinct paragraph text (by normalised hash) owns one row of the vector
+index (table ``vectors``); paragraphs reference their text by hash. The catalog runs in autocommit
+mode; :class:`~simdedup.store.store.Store` brackets a whole update in :meth:`Catalog.begin` /
+:meth:`Catalog.commit`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simdedup.errors import StoreError
+from simdedup.io.records import Record
+from simdedup.segment import Paragraph
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    seq INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    source TEXT,
+    outlet TEXT,
+    date TEXT,
+    title TEXT,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE paragraphs (
+    id INTEGER PRIMARY KEY,
+    doc_seq INTEGER NOT NULL REFERENCES documents(seq),
+    para INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (doc_seq, para)
+);
+CREATE INDEX paragraphs_hash ON paragraphs(hash);
+CREATE TABLE vectors (row INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE);
+"""
+_COLUMNS = "p.id, d.doc_id, p.para, d.outlet, d.date, d.title, p.text, v.row, d.seq, p.start, p.end"
+_FROM = "paragraphs p JOIN documents d ON d.seq = p.doc_seq JOIN vectors v ON v.hash = p.hash"
+_ORPHAN = "NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.hash = vectors.hash)"
+_CHUNK = 500  # SQLite host parameters per IN (...) list
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    """A paragraph as the store holds it, with its document's metadata and its index row."""
+
+    id: int
+    doc_id: str
+    para: int
+    outlet: str | None
+    date: str | None
+    title: str | None
+    text: str
+    row: int
+    doc_seq: int
+    start: int
+    end: int
+
+    @property
+    def pid(self) -> str:
+        return f"{self.doc_id}:{self.para}"
+
+
+@dataclass
+class ParagraphTable:
+    """Columns of every paragraph, in input order, for whole-corpus passes (dedup, clustering).
+
+    ``ids`` are paragraph ids (for :meth:`Catalog.paragraphs`), ``rows`` their index rows,
+    ``outlet_codes`` index into ``outlets`` (-1 for none), ``dates`` are ISO strings or ``""``.
+    """
+
+    ids: np.ndarray
+    rows: np.ndarray
+    outlet_codes: np.ndarray
+    outlets: list[str]
+    dates: np.ndarray
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Catalog:
+    """The SQLite database of a store (``path=None``: in memory)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(
+                str(path) if path else ":memory:", timeout=5, isolation_level=None
+            )
+            self._db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open store database ({exc})") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- schema, settings, transactions -----------------------------------------------------
+
+    def create(self, meta: dict[str, str]) -> None:
+        """Create the tables and the settings in one transaction."""
+        with self._db:
+            self._db.executescript(SCHEMA)
+            self.set_meta(**meta)
+
+    def check(self) -> None:
+        """Raise :class:`StoreError` if the file is not a readable store database."""
+        try:
+            self._db.execute("SELECT key, value FROM meta").fetchall()
+            self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: corrupt store database ({exc})") from None
+
+    def meta(self, key: str, default: str) -> str:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: corrupt store database ({exc})") from None
+        return str(row[0]) if row else default
+
+    def set_meta(self, **values: str) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def begin(self) -> None:
+        """Start the write transaction (taking the write lock now, not at the first write)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: store is busy or read-only ({exc})") from None
+
+    def commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    # -- counts -------------------------------------------------------------------------------
+
+    def scalar(self, sql: str) -> int:
+        return int(self._db.execute(sql).fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents, paragraphs, distinct texts and index rows."""
+        return {
+            "documents": self.scalar("SELECT COUNT(*) FROM documents"),
+            "paragraphs": self.scalar("SELECT COUNT(*) FROM paragraphs"),
+            "distinct_texts": self.scalar("SELECT COUNT(DISTINCT hash) FROM paragraphs"),
+            "index_rows": self.scalar("SELECT COUNT(*) FROM vectors"),
+        }
+
+    # -- writing documents --------------------------------------------------------------------
+
+    def document_state(self, doc_id: str) -> tuple[int, str] | None:
+        """``(seq, content_hash)`` of a stored document, or ``None``."""
+        row = self._db.execute(
+            "SELECT seq, content_hash FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def put_document(
+        self, record: Record, content_hash: str, paragraphs: Sequence[Paragraph], seq: int | None
+    ) -> None:
+        """Insert a document (``seq=None``) or replace document ``seq`` and its paragraphs."""
+        values = (record.source, record.outlet, record.date, record.title, content_hash)
+        if seq is None:
+            cursor = self._db.execute(
+                "INSERT INTO documents (doc_id, source, outlet, date, title, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (record.doc_id, *values),
+            )
+            seq = int(cursor.lastrowid or 0)
+        else:
+            self._db.execute(
+                "UPDATE documents SET source=?, outlet=?, date=?, title=?, content_hash=? "
+                "WHERE seq=?",
+                (*values, seq),
+            )
+            self._db.execute("DELETE FROM paragraphs WHERE doc_seq = ?", (seq,))
+        self._db.executemany(
+            "INSERT INTO paragraphs (doc_seq, para, start, end, text, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            ((seq, p.para, p.start, p.end, p.text, p.hash) for p in paragraphs),
+        )
+
+    # -- index rows ---------------------------------------------------------------------------
+
+    def row_hashes(self) -> list[str]:
+        """The text hash of every index row, in row order."""
+        return [r[0] for r in self._db.execute("SELECT hash FROM vectors ORDER BY row")]
+
+    def hashes_of_rows(self, rows: Sequence[int]) -> list[str]:
+        by_row = dict(self._select_in("SELECT row, hash FROM vectors WHERE row IN ({})", rows))
+        return [by_row[r] for r in rows]
+
+    def texts_of_rows(self, rows: Sequence[int]) -> list[str]:
+        """One paragraph text for each index row (paragraphs of a row share their text)."""
+        sql = "SELECT v.row, p.text FROM vectors v JOIN paragraphs p ON p.hash = v.hash " + (
+            "WHERE v.row IN ({}) GROUP BY v.row"
+        )
+        by_row = dict(self._select_in(sql, rows))
+        return [by_row[r] for r in rows]
+
+    def iter_row_texts(self) -> Iterator[tuple[int, str]]:
+        """``(row, text)`` of every index row that still has a paragraph, streamed."""
+        yield from self._db.execute(
+            "SELECT v.row, p.text FROM vectors v JOIN paragraphs p ON p.hash = v.hash "
+            "GROUP BY v.row ORDER BY v.row"
+        )
+
+    def append_rows(self, hashes: Sequence[str]) -> None:
+        """Give each new text hash the next index row."""
+        first = self.scalar("SELECT COUNT(*) FROM vectors")
+        self._db.executemany(
+            "INSERT INTO vectors (row, hash) VALUES (?, ?)",
+            ((first + i, h) for i, h in enumerate(hashes)),
+        )
+
+    def orphan_rows(self) -> int:
+        """Index rows whose text no paragraph uses any more (replaced documents)."""
+        return self.scalar(f"SELECT COUNT(*) FROM vectors WHERE {_ORPHAN}")
+
+    def drop_orphans(self) -> None:
+        """Delete orphan rows and renumber the rest 0..n-1 in their old order."""
+        self._db.execute(f"DELETE FROM vectors WHERE {_ORPHAN}")
+        hashes = self.row_hashes()
+        self._db.execute("DELETE FROM vectors")
+        self._db.executemany("INSERT INTO vectors VALUES (?, ?)", enumerate(hashes))
+
+    # -- talking-point ids --------------------------------------------------------------------
+
+    def talking_point_ids(self) -> dict[str, str]:
+        """Text hash -> talking-point id from the last run (empty if none was remembered)."""
+        try:
+            return dict(self._db.execute("SELECT hash, tp FROM talking_points").fetchall())
+        except sqlite3.OperationalError:  # no table: a store from before talking points
+            return {}
+
+    def set_talking_point_ids(self, ids: dict[str, str]) -> None:
+        """Replace the remembered talking-point ids in one transaction."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS talking_points "
+                    "(hash TEXT PRIMARY KEY, tp TEXT NOT NULL)"
+                )
+                self._db.execute("DELETE FROM talking_points")
+                self._db.executemany("INSERT INTO talking_points VALUES (?, ?)", ids.items())
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot save talking-point ids ({exc})") from None
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def table(self) -> ParagraphTable:
+        """Every paragraph's id, row, outlet, date and length, in input order."""
+        rows = self._db.execute(
+            f"SELECT p.id, v.row, d.outlet, d.date, length(p.text) FROM {_FROM} "
+            "ORDER BY d.seq, p.para"
+        ).fetchall()
+        outlets: dict[str, int] = {}
+        codes = [outlets.setdefault(r[2], len(outlets)) if r[2] else -1 for r in rows]
+        return ParagraphTable(
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            rows=np.array([r[1] for r in rows], dtype=np.int64),
+            outlet_codes=np.array(codes, dtype=np.int64),
+            outlets=list(outlets),
+            dates=np.array([r[3] or "" for r in rows], dtype=object),
+            lengths=np.array([r[4] for r in rows], dtype=np.int64),
+        )
+
+    def paragraphs(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
+        """Paragraphs by id (see :attr:`ParagraphTable.ids`)."""
+        sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE p.id IN ({{}})"
+        return {r[0]: StoredParagraph(*r) for r in self._select_in(sql, list(ids))}
+
+    def paragraphs_for_rows(
+        self,
+        rows: Iterable[int],
+        *,
+        outlets: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[StoredParagraph]:
+        """Paragraphs whose text is one of the index ``rows``, in input order, optionally
+        filtered by outlet and by date (inclusive ISO bounds; undated paragraphs fail them)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if outlets:
+            where.append(f"d.outlet IN ({','.join('?' * len(outlets))})")
+            params.extend(outlets)
+        if since:
+            where.append("d.date >= ?")
+            params.append(since)
+        if until:
+            where.append("d.date <= ?")
+            params.append(until)
+        extra = "".join(f" AND {w}" for w in where)
+        sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE v.row IN ({{}}){extra} ORDER BY d.seq, p.para"
+        found = [StoredParagraph(*r) for r in self._select_in(sql, list(rows), params)]
+        found.sort(key=lambda p: (p.doc_seq, p.para))  # chunks each come back sorted
+        return found
+
+    def documents(self) -> Iterator[tuple[Record, list[StoredParagraph]]]:
+        """Each document (as a :class:`Record` without its original text) with its paragraphs."""
+        docs = self._db.execute(
+            "SELECT seq, doc_id, outlet, date, title, source FROM documents ORDER BY seq"
+        ).fetchall()
+        for seq, doc_id, outlet, date, title, source in docs:
+            paras = self._db.execute(
+                f"SELECT {_COLUMNS} FROM {_FROM} WHERE p.doc_seq = ? ORDER BY p.para", (seq,)
+            )
+            record = Record(doc_id, "", outlet, date, title, source or "")
+            yield record, [StoredParagraph(*r) for r in paras]
+
+    def _select_in(
+        self, sql: str, values: Sequence[Any], params: Sequence[Any] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Run ``sql`` (with one ``IN ({})`` slot, before any other parameter) in chunks."""
+        for start in range(0, len(values), _CHUNK):
+            chunk = list(values[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(sql.format(marks), [*chunk, *params])

@@ -1,0 +1,104 @@
+"""Similarity search over a store: "where else was this said?"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from simdedup.checks import check_date, check_int, check_threshold
+
+if TYPE_CHECKING:
+    from simdedup.index.vectors import VectorIndex
+    from simdedup.store.catalog import Catalog
+
+
+class Searchable(Protocol):
+    """What a search needs of a store: its query encoder, its index and its catalog."""
+
+    @property
+    def index(self) -> VectorIndex: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Match:
+    """One paragraph found by :func:`find_similar`; ``score`` is the cosine similarity."""
+
+    rank: int
+    score: float
+    pid: str
+    doc_id: str
+    para: int
+    outlet: str | None
+    date: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def find_similar(
+    store: Searchable,
+    query: str | np.ndarray,
+    *,
+    k: int = 10,
+    threshold: float | None = None,
+    outlets: Sequence[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Match]:
+    """The ``k`` paragraphs most similar to ``query`` (a text or a unit vector), best first.
+
+    Filters apply before ranking: ``threshold`` (minimum cosine), ``outlets`` (any of),
+    ``since``/``until`` (inclusive dates; paragraphs without a date are excluded by either).
+    Paragraphs that share one text (exact duplicates) are all returned with the same score.
+
+    Raises
+    ------
+    InputError
+        For an empty query, ``k < 1``, a threshold outside [-1, 1] or a bad date.
+    """
+    check_int(k, "k")
+    threshold = check_threshold(threshold)
+    since, until = check_date(since, "since"), check_date(until, "until")
+    if isinstance(query, str):
+        vector = store.embed_query(query)
+    else:
+        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
+    index = store.index
+    total = index.ntotal
+    want = min(total, max(4 * k, 32))
+    while True:
+        scores, rows = index.search(vector, want)
+        found = [(float(s), int(r)) for s, r in zip(scores[0], rows[0]) if r >= 0]
+        if threshold is not None:
+            found = [(s, r) for s, r in found if s >= threshold]
+        score_of = {r: s for s, r in found}
+        paragraphs = store.catalog.paragraphs_for_rows(
+            list(score_of), outlets=outlets, since=since, until=until
+        )
+        exhausted = want >= total or len(found) < len(rows[0])
+        if len(paragraphs) >= k or exhausted:
+            break
+        want = min(total, want * 4)
+    paragraphs.sort(key=lambda p: -score_of[p.row])  # stable: input order among equal scores
+    return [
+        Match(
+            rank=i + 1,
+            score=round(score_of[p.row], 6),
+            pid=p.pid,
+            doc_id=p.doc_id,
+            para=p.para,
+            outlet=p.outlet,
+            date=p.date,
+            text=p.text,
+        )
+        for i, p in enumerate(paragraphs[:k])
+    ]

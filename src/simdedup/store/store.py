@@ -1,0 +1,552 @@
+"""The persistent store: a directory with a FAISS index, a SQLite database and a manifest.
+
+::
+
+    news.store/
+      manifest.json       format version, model name and fingerprint, dimension, metric,
+                          index kind, counts (a readable summary; the database is authoritative)
+      store.sqlite        documents, paragraphs, text hashes, index rows, settings
+      embeddings.sqlite   the embedding cache: vectors by (model fingerprint, text hash)
+      index-<gen>.faiss   the FAISS index of generation <gen>
+
+Every distinct paragraph text (by normalised hash) is one index row, embedded once; paragraphs
+that share a text share its row.
+
+Writes are all-or-nothing. :meth:`Store.add` does its work inside one SQLite transaction, writes
+the new index under a new generation's file name, and only then commits; the commit is the moment
+the new state becomes visible. An interrupted or failed add leaves the previous generation
+readable and correct. Embeddings are committed to the cache as they are computed, so a rerun
+after an interruption does not embed the same text again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simdedup.embed.cache import EmbeddingCache
+from simdedup.embed.choose import encoder_backend, make_encoder
+from simdedup.embed.claim_model import BASE_MODEL
+from simdedup.embed.encoder import (
+    Encoder,
+    encode_checked,
+    encoder_fingerprint,
+    encoder_name,
+)
+from simdedup.embed.worker import EmbedWorker
+from simdedup.errors import InputError, SimdedupError, StoreError
+from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
+from simdedup.io.records import Record, read_records
+from simdedup.segment import Paragraph, Segmenter, WholeText
+from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
+from simdedup.store.search import Match, find_similar
+
+if TYPE_CHECKING:
+    from simdedup.engines.base import Engine
+
+__all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DATABASE = "store.sqlite"
+CACHE = "embeddings.sqlite"
+REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
+
+
+@dataclass
+class AddStats:
+    """What :meth:`Store.add` did."""
+
+    documents: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    empty: int = 0
+    paragraphs: int = 0
+    new_texts: int = 0
+    embedded: int = 0
+    embed_seconds: float = 0.0
+    rebuilt: bool = False
+    seconds: float = 0.0
+    index_kind: str = ""
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+class Store:
+    """Documents, paragraphs and their embeddings, searchable through a FAISS index.
+
+    Use :meth:`create`, :meth:`open`, :meth:`open_or_create` for a store directory, or
+    :meth:`memory` for a throw-away store (its embeddings still go to the user's cache).
+
+    Parameters
+    ----------
+    encoder:
+        The encoder; ``None`` uses the store's recorded model (the bundled default for new
+        stores). An encoder whose fingerprint differs from the store's is refused.
+    index:
+        ``auto``, ``flat``, ``hnsw`` or ``ivf``; ``auto`` re-chooses as the store grows
+        (see :mod:`simdedup.index.vectors`). Passing another kind to :meth:`open` switches the store
+        to it on the next :meth:`add`.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        catalog: Catalog,
+        cache: EmbeddingCache,
+        *,
+        encoder: Encoder | None = None,
+        index: str | None = None,
+    ) -> None:
+        _check_kind(index)
+        self.path = path
+        self.catalog = catalog
+        self._cache = cache
+        self._index: VectorIndex | None = None
+        self._encoder = encoder
+        self._fingerprint: str | None = None
+        self.index_setting = index or catalog.meta("index_setting", "auto")
+
+    # -- constructors -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: str | Path, *, encoder: Encoder | None = None, index: str = "auto"
+    ) -> Store:
+        """Create an empty store in ``path`` (which must not exist or be an empty directory)."""
+        path = Path(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise StoreError(f"{path}: exists and is not an empty directory")
+        _check_kind(index)
+        encoder = encoder if encoder is not None else make_encoder()
+        meta = _new_meta(encoder, index)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            tmp = path / (DATABASE + ".tmp")
+            tmp.unlink(missing_ok=True)
+            catalog = Catalog(tmp)
+            catalog.create({**meta, "created": _now()})
+            catalog.close()
+            tmp.replace(path / DATABASE)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create store ({exc.strerror or exc})") from None
+        store = cls(path, Catalog(path / DATABASE), EmbeddingCache(path / CACHE), encoder=encoder)
+        store._fingerprint = meta["fingerprint"]
+        store._write_manifest()
+        return store
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, encoder: Encoder | None = None, index: str | None = None
+    ) -> Store:
+        """Open an existing store; raises :class:`StoreError` if it is missing, corrupt, newer
+        than this version of simdedup, or built with a different model than ``encoder``."""
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(
+                f"{path}: no such store (build one with: simdedup index PATH... --store {path})"
+            )
+        if not (path / MANIFEST).is_file() or not (path / DATABASE).is_file():
+            raise StoreError(f"{path}: not a simdedup store (no {MANIFEST} or {DATABASE})")
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            versions = [int(manifest["format_version"])]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{path / MANIFEST}: corrupt manifest ({exc})") from None
+        catalog = Catalog(path / DATABASE)
+        try:
+            catalog.check()
+            versions.append(int(catalog.meta("format_version", "0")))
+            if max(versions) > FORMAT_VERSION:
+                raise StoreError(
+                    f"{path}: store format {max(versions)} is newer than this simdedup "
+                    f"supports ({FORMAT_VERSION}); upgrade simdedup"
+                )
+            store = cls(path, catalog, EmbeddingCache(path / CACHE), encoder=encoder, index=index)
+        except BaseException:
+            catalog.close()
+            raise
+        store._check_encoder()
+        return store
+
+    @classmethod
+    def open_or_create(
+        cls, path: str | Path, *, encoder: Encoder | None = None, index: str | None = None
+    ) -> Store:
+        """:meth:`open` the store in ``path``, or :meth:`create` it if the path does not exist."""
+        path = Path(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            return cls.open(path, encoder=encoder, index=index)
+        return cls.create(path, encoder=encoder, index=index or "auto")
+
+    @classmethod
+    def memory(
+        cls,
+        *,
+        encoder: Encoder | None = None,
+        index: str = "auto",
+        cache: str | Path | None = None,
+    ) -> Store:
+        """A store that lives in memory, embeddings included: nothing is written to disk unless
+        ``cache`` names an embedding cache to reuse (the CLI passes the user cache,
+        :func:`simdedup.embed.cache.default_cache_path`, so a second run embeds nothing)."""
+        _check_kind(index)
+        encoder = encoder if encoder is not None else make_encoder()
+        meta = _new_meta(encoder, index)
+        catalog = Catalog(None)
+        catalog.create(meta)
+        embeddings = EmbeddingCache(cache)
+        store = cls(None, catalog, embeddings, encoder=encoder, index=index)
+        store._fingerprint = meta["fingerprint"]
+        return store
+
+    def close(self) -> None:
+        self.catalog.close()
+        self._cache.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- model --------------------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """Name of the model the store was built with."""
+        return self.catalog.meta("model", BASE_MODEL)  # stores that never said: the bundled one
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint or self.catalog.meta("fingerprint", "")
+
+    @property
+    def backend(self) -> str:
+        """Backend the store's vectors were made with (``torch`` for stores made before
+        simdedup recorded it)."""
+        return self.catalog.meta("backend", "torch")
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder for this store (the recorded model and backend unless one was passed)."""
+        if self._encoder is None:
+            backend = self.backend
+            self._encoder = make_encoder(self.model, "torch" if backend == "custom" else backend)
+        return self._encoder
+
+    def _check_encoder(self) -> None:
+        stored = self.catalog.meta("fingerprint", "")
+        encoder = self.encoder
+        try:
+            current = encoder_fingerprint(encoder)
+        except SimdedupError as exc:
+            raise StoreError(
+                f"{self.path}: store was built with model {self.model!r}, which cannot be "
+                f"loaded here ({exc})"
+            ) from None
+        if current != stored:
+            built = f"model {self.model!r}, backend {self.backend}"
+            used = f"{encoder_name(encoder)!r}, backend {encoder_backend(encoder)}"
+            raise StoreError(
+                f"{self.path}: store was built with {built} (fingerprint {stored}); this "
+                f"run uses {used} (fingerprint {current}). Leave out --model/--backend/"
+                "--fast to use the store's, or use another --store"
+            )
+        self._fingerprint = current
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def dim(self) -> int:
+        return int(self.catalog.meta("dim", "0"))
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of documents, paragraphs, distinct texts and index rows."""
+        return self.catalog.counts()
+
+    def __len__(self) -> int:
+        """Number of paragraphs."""
+        return self.catalog.scalar("SELECT COUNT(*) FROM paragraphs")
+
+    @property
+    def index(self) -> VectorIndex:
+        """The FAISS index (loaded, or for an in-memory store built, on first use); row ``r`` is
+        the text with ``vectors.row = r``."""
+        if self._index is None:
+            generation = int(self.catalog.meta("generation", "0"))
+            if generation == 0:
+                raise StoreError(f"{self.path or 'store'}: the store is empty; add documents first")
+            if self.path is None:
+                kind = self.catalog.meta("index_kind", "flat")
+                self._index = VectorIndex(kind).build(self.vectors())
+                return self._index
+            file = self.path / _index_name(generation)
+            if not file.is_file():
+                raise StoreError(f"{file}: index file missing; the store is damaged")
+            index = VectorIndex.load(file)
+            rows = self.catalog.scalar("SELECT COUNT(*) FROM vectors")
+            if index.ntotal != rows:
+                raise StoreError(
+                    f"{file}: index has {index.ntotal} rows but the database has {rows}; "
+                    "the store is damaged"
+                )
+            self._index = index
+        return self._index
+
+    def vectors(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+        """Unit vectors of the given index rows (all rows when ``None``), in that order."""
+        if rows is None:
+            hashes = self.catalog.row_hashes()
+        else:
+            hashes = self.catalog.hashes_of_rows([int(r) for r in rows])
+        if not hashes:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._cache.get(self.fingerprint, hashes)
+
+    def table(self) -> ParagraphTable:
+        """Every paragraph's id, index row, outlet, date and length, in input order."""
+        return self.catalog.table()
+
+    def paragraphs(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
+        """Paragraphs by id (see :attr:`ParagraphTable.ids`)."""
+        return self.catalog.paragraphs(ids)
+
+    def documents(self) -> Iterator[tuple[Record, list[StoredParagraph]]]:
+        """Each document (a :class:`Record` without its original text) with its paragraphs."""
+        return self.catalog.documents()
+
+    def similar(
+        self,
+        query: str | np.ndarray,
+        *,
+        k: int = 10,
+        threshold: float | None = None,
+        outlets: Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[Match]:
+        """The ``k`` paragraphs most like ``query``: :func:`simdedup.store.search.find_similar`."""
+        return find_similar(
+            self, query, k=k, threshold=threshold, outlets=outlets, since=since, until=until
+        )
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit vector of ``text`` with the store's encoder."""
+        if not text.strip():
+            raise InputError("the query is empty")
+        return encode_checked(self.encoder, [text])
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        records: Iterable[Record | str | os.PathLike[str]],
+        *,
+        segmenter: Segmenter | WholeText | None = None,
+        progress: Callable[[str, int], None] | None = None,
+        engine: Engine | None = None,
+    ) -> AddStats:
+        """Add (or replace) documents and update the index, all or nothing.
+
+        ``records`` are :class:`~simdedup.io.records.Record` objects or paths (files, folders,
+        ``-``; read with :func:`~simdedup.io.records.read_records`), in any mix.
+
+        A record whose ``doc_id`` is already stored with the same text and metadata is skipped;
+        with different content it replaces the stored document. ``progress(stage, n)`` is
+        called as documents are read (``stage="read"``) and texts embedded (``"embed"``).
+        With an ``engine`` (:class:`~simdedup.engines.ray.RayEngine`) the new texts are
+        embedded on its cluster, a chunk of its ``EMBED_CHUNK`` texts at a time, while the
+        next chunk is read.
+        """
+        started = time.perf_counter()
+        segmenter = segmenter or Segmenter()
+        stats = AddStats()
+        catalog = self.catalog
+        catalog.begin()
+        new_file: Path | None = None
+        report = None if progress is None else (lambda n: progress("embed", n))
+        if engine is None:
+            worker = EmbedWorker(self.encoder, self.fingerprint, self._cache, report)
+        else:
+            worker = engine.embed_worker(self.encoder, self.fingerprint, self._cache, report)
+        try:
+            known = set(catalog.row_hashes())
+            new_hashes: dict[str, None] = {}
+            pending: dict[str, str] = {}
+            for record in _records(records):
+                for p in self._add_record(record, segmenter, stats):
+                    if p.hash not in known and p.hash not in new_hashes:
+                        new_hashes[p.hash] = None
+                        pending[p.hash] = p.text
+                if progress is not None:
+                    progress("read", 1)
+                if len(pending) >= worker.chunk:
+                    worker.submit(pending)  # encoded while the next chunk is read
+                    pending = {}
+            worker.submit(pending)
+            worker.wait()
+            stats.embedded, stats.embed_seconds = worker.embedded, worker.seconds
+            stats.new_texts = len(new_hashes)
+            if new_hashes or stats.replaced:
+                new_file = self._update_index(list(new_hashes), stats)
+            stats.totals = catalog.counts()
+            stats.index_kind = catalog.meta("index_kind", "")
+            catalog.set_meta(updated=_now())
+            catalog.commit()
+        except BaseException:
+            worker.stop()
+            catalog.rollback()
+            self._index = None
+            if new_file is not None:
+                new_file.unlink(missing_ok=True)
+            raise
+        self._after_commit()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _add_record(
+        self, record: Record, segmenter: Segmenter | WholeText, stats: AddStats
+    ) -> list[Paragraph]:
+        """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
+        content = _content_hash(record)
+        state = self.catalog.document_state(record.doc_id)
+        if state is not None and state[1] == content:
+            stats.unchanged += 1
+            return []
+        paragraphs = segmenter.split(record.doc_id, record.text)
+        self.catalog.put_document(record, content, paragraphs, state[0] if state else None)
+        if state is None:
+            stats.documents += 1
+        else:
+            stats.replaced += 1
+        stats.empty += not paragraphs
+        stats.paragraphs += len(paragraphs)
+        return paragraphs
+
+    def _update_index(self, new_hashes: list[str], stats: AddStats) -> Path | None:
+        """Extend or rebuild the index inside the open transaction; returns the new file."""
+        catalog = self.catalog
+        orphans = catalog.orphan_rows()
+        total = catalog.scalar("SELECT COUNT(*) FROM vectors") + len(new_hashes)
+        kind = choose_kind(total - orphans) if self.index_setting == "auto" else self.index_setting
+        trained = int(catalog.meta("index_trained_rows", "0"))
+        rebuild = (
+            catalog.meta("index_kind", "") != kind
+            or orphans > REBUILD_ORPHANS * total
+            or (kind == "ivf" and total > 2 * trained)
+        )
+        index: VectorIndex | None
+        if self.path is None or rebuild:
+            catalog.append_rows(new_hashes)
+            if orphans:
+                catalog.drop_orphans()
+            if self.path is None:  # in memory: built on first use (dedup never needs it)
+                index, vectors = None, self._cache.get(self.fingerprint, new_hashes[:1])
+            else:
+                vectors = self.vectors()
+                index = VectorIndex(kind).build(vectors)
+                stats.rebuilt = True
+                catalog.set_meta(index_trained_rows=str(len(vectors)))
+        else:
+            index = self.index  # loaded before the new rows exist, so the counts agree
+            catalog.append_rows(new_hashes)
+            vectors = self._cache.get(self.fingerprint, new_hashes)
+            index.add(vectors)
+        if len(vectors):
+            catalog.set_meta(dim=str(vectors.shape[1]))
+        generation = int(catalog.meta("generation", "0")) + 1
+        catalog.set_meta(generation=str(generation), index_kind=kind)
+        catalog.set_meta(index_setting=self.index_setting)
+        self._index = index
+        if self.path is None or index is None:
+            return None
+        file = self.path / _index_name(generation)
+        index.save(file)
+        return file
+
+    def _after_commit(self) -> None:
+        if self.path is None:
+            return
+        self._write_manifest()
+        keep = _index_name(int(self.catalog.meta("generation", "0")))
+        for old in self.path.glob("index-*.faiss*"):
+            if old.name != keep:
+                old.unlink(missing_ok=True)
+
+    def _write_manifest(self) -> None:
+        if self.path is None:
+            return
+        from simdedup.version import __version__
+
+        meta = self.catalog.meta
+        manifest: dict[str, Any] = {
+            "format": "simdedup-store",
+            "format_version": FORMAT_VERSION,
+            "simdedup_version": __version__,
+            "model": self.model,
+            "backend": self.backend,
+            "fingerprint": meta("fingerprint", ""),
+            "dim": self.dim,
+            "metric": "cosine",
+            "index": meta("index_kind", "") or None,
+            "index_setting": self.index_setting,
+            "generation": int(meta("generation", "0")),
+            "counts": self.counts(),
+            "created": meta("created", ""),
+            "updated": meta("updated", ""),
+        }
+        tmp = self.path / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(self.path / MANIFEST)
+
+
+def _records(items: Iterable[Record | str | os.PathLike[str]]) -> Iterator[Record]:
+    """Records as given, and the records read from each path, in order."""
+    for item in items:
+        if isinstance(item, Record):
+            yield item
+        elif isinstance(item, (str, os.PathLike)):
+            yield from read_records([os.fspath(item)])
+        else:
+            raise InputError(f"records must be Record objects or paths; got {type(item).__name__}")
+
+
+def _check_kind(index: str | None) -> None:
+    if index is not None and index not in KINDS:
+        raise InputError(f"index must be one of {', '.join(KINDS)}; got {index!r}")
+
+
+def _new_meta(encoder: Encoder, index: str) -> dict[str, str]:
+    return {
+        "format_version": str(FORMAT_VERSION),
+        "model": encoder_name(encoder),
+        "backend": encoder_backend(encoder),
+        "fingerprint": encoder_fingerprint(encoder),
+        "dim": "0",
+        "metric": "cosine",
+        "index_setting": index,
+        "index_kind": "",
+        "generation": "0",
+    }
+
+
+def _index_name(generation: int) -> str:
+    return f"index-{generation}.faiss"
+
+
+def _content_hash(record: Record) -> str:
+    parts = (record.text, record.outlet or "", record.date or "", record.title or "")
+    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
