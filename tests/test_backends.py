@@ -35,7 +35,7 @@ def torch_vectors() -> np.ndarray:
 
 
 def test_cli_and_library_name_the_same_backends() -> None:
-    from simdedup.cli.main import ALL_BACKENDS as CLI_BACKENDS
+    from simdedup.cli.options import ALL_BACKENDS as CLI_BACKENDS
 
     assert CLI_BACKENDS == ALL_BACKENDS
 

@@ -39,10 +39,10 @@ def test_ranking_k_and_exact_copies(store: Store) -> None:
 
 def test_threshold_and_filters(store: Store) -> None:
     assert [m.pid for m in find_similar(store, TEXT, threshold=0.8)] == ["a:0", "b:0", "c:0"]
-    assert [m.pid for m in find_similar(store, TEXT, outlets=["B", "C"])] == ["b:0", "c:0"]
+    assert [m.pid for m in find_similar(store, TEXT, only_outlets=["B", "C"])] == ["b:0", "c:0"]
     assert [m.pid for m in find_similar(store, TEXT, since="2024-02-01")] == ["b:0", "c:0"]
     assert [m.pid for m in find_similar(store, TEXT, until="Feb 10, 2024")] == ["a:0", "b:0"]
-    assert find_similar(store, TEXT, outlets=["Nobody"]) == []
+    assert find_similar(store, TEXT, only_outlets=["Nobody"]) == []
 
 
 def test_vector_query(store: Store) -> None:

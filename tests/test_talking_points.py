@@ -275,7 +275,7 @@ def test_filters_pick_members_and_keep_ids(real_encoder: object) -> None:
     dates = [m.date or "" for t in march.talking_points for m in t.members]
     assert dates and all("2024-03-01" <= d <= "2024-03-31" for d in dates)
     assert all(everything[pid] == tp for pid, tp in by_pid(march).items())
-    vna = TalkingPointFinder(outlets=["VNA", "Northwind"]).fit(store).result_
+    vna = TalkingPointFinder(only_outlets=["VNA", "Northwind"]).fit(store).result_
     assert {m.outlet for t in vna.talking_points for m in t.members} <= {"VNA", "Northwind"}
     wide = TalkingPointFinder(min_outlets=4).fit(store).result_
     assert wide.talking_points and all(t.n_outlets >= 4 for t in wide.talking_points)

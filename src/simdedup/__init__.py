@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from simdedup.api import Store, dedup, similar, talking_points
 from simdedup.cluster.talking_points import TalkingPoint, TalkingPointFinder, TalkingPointsResult
-from simdedup.duplicates.groups import Deduplicator, DedupResult, Duplicate, DuplicateGroup
+from simdedup.duplicates.groups import Deduplicator
+from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed.encoder import Encoder, SentenceTransformerEncoder
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.io.records import Record, read_records

@@ -19,7 +19,8 @@ import numpy as np
 
 from simdedup.checks import check_int, check_threshold
 from simdedup.cluster.talking_points import TalkingPoint, TalkingPointFinder
-from simdedup.duplicates.groups import Deduplicator, DedupResult, Duplicate
+from simdedup.duplicates.groups import Deduplicator
+from simdedup.duplicates.result import DedupResult, Duplicate
 from simdedup.errors import InputError
 from simdedup.store import store as base
 from simdedup.store.inputs import Corpus, as_texts, load, make_encoder_for
@@ -33,15 +34,26 @@ def dedup(
     data: Corpus,
     *,
     threshold: float | None = None,
+    keep: str = "earliest",
+    cross_outlet: bool = False,
+    check_numbers: bool = True,
+    containment: float | None = 0.8,
     encoder: Encoder | str | None = None,
     embeddings: np.ndarray | None = None,
-    **settings: Any,
 ) -> DedupResult:
-    """Deduplicate ``data`` (a list or Series of strings, one paragraph each; an ``(n, dim)``
-    array of embeddings; records; or a Store): ``selected`` are the texts kept, ``filtered``
-    the duplicates with the text they duplicate and the score, ``groups`` the groups.
-    ``settings`` are :class:`Deduplicator`'s (``keep=``, ``cross_outlet=``, ...)."""
-    found = Deduplicator(threshold, encoder=encoder, **settings)
+    """Deduplicate ``data``: a list or Series of strings (one paragraph each), an ``(n, dim)``
+    array of embeddings, records, or a Store. ``selected`` are the texts kept, ``filtered``
+    the duplicates with the text each duplicates and the score, ``groups`` the groups. The
+    settings are :class:`Deduplicator`'s; ``embeddings`` may give a list of strings its
+    vectors (nothing is embedded then)."""
+    found = Deduplicator(
+        threshold,
+        keep=keep,
+        cross_outlet=cross_outlet,
+        check_numbers=check_numbers,
+        containment=containment,
+        encoder=encoder,
+    )
     return found.fit(data, embeddings=embeddings).result_
 
 
@@ -51,14 +63,23 @@ def talking_points(
     outlets: Sequence[str | None] | None = None,
     dates: Sequence[str | None] | None = None,
     threshold: float | None = None,
+    min_size: int = 2,
+    min_outlets: int = 1,
+    check_figures: bool = True,
     encoder: Encoder | str | None = None,
     embeddings: np.ndarray | None = None,
-    **settings: Any,
 ) -> list[TalkingPoint]:
-    """The talking points of ``data`` (a list or Series of strings, with one outlet and date
-    per text if known; records; or a Store), biggest first. ``settings`` are
-    :class:`TalkingPointFinder`'s (``min_outlets=``, ``since=``, ...)."""
-    finder = TalkingPointFinder(threshold, encoder=encoder, **settings)
+    """The talking points of ``data`` (a list or Series of strings, with one outlet and one
+    date per text when known; records; or a Store), biggest first. The settings are
+    :class:`TalkingPointFinder`'s (its filters too: use the class for ``since``, ``until``,
+    ``only_outlets`` and ``period``)."""
+    finder = TalkingPointFinder(
+        threshold,
+        min_size=min_size,
+        min_outlets=min_outlets,
+        check_figures=check_figures,
+        encoder=encoder,
+    )
     finder.fit(data, outlets=outlets, dates=dates, embeddings=embeddings)
     return finder.result_.talking_points
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,107 +25,20 @@ from simdedup.cli.corpus import (
     tune_encoder,
     wants_encoder,
 )
-from simdedup.errors import InputError, SimdedupError
+from simdedup.cli.options import (
+    engine_options,
+    format_options,
+    handle_errors,
+    input_options,
+    model_options,
+    talking_point_options,
+)
+from simdedup.errors import InputError
 
 if TYPE_CHECKING:
     from simdedup.cluster.talking_points import TalkingPointsResult
     from simdedup.engines.ray import RayEngine
     from simdedup.store.store import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-KINDS = ("auto", "flat", "hnsw", "ivf")
-ALL_BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "static")  # = simdedup.embed.choose'; kept
-# literal here so that --help imports nothing heavy
-
-
-def _handle_errors(func: F) -> F:
-    """Turn library errors into one-line messages and a non-zero exit, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SimdedupError as exc:
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted; any store being written is unchanged", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _input_options(func: F) -> F:
-    options = [
-        click.option("--text-field", default="text", show_default=True,
-                     help="Record field with the article text (JSONL/CSV)."),
-        click.option("--id-field", default="id", show_default=True,
-                     help="Record field with the document id; missing ids become FILE:LINE."),
-        click.option("--outlet-field", default="outlet", show_default=True,
-                     help="Record field with the outlet name."),
-        click.option("--date-field", default="date", show_default=True,
-                     help="Record field with the publication date (normalised to YYYY-MM-DD)."),
-        click.option("--title-field", default="title", show_default=True,
-                     help="Record field with the title."),
-        click.option("--skip-bad", is_flag=True,
-                     help="Skip and count malformed JSONL/CSV lines instead of stopping."),
-        click.option("--stdin-format", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
-                     default="auto", show_default=True, help="How to read '-' (stdin)."),
-        click.option("--min-chars", type=click.IntRange(min=1), default=40, show_default=True,
-                     help="Drop paragraphs shorter than this."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _model_options(func: F) -> F:
-    options = [
-        click.option("--model", default=None, metavar="NAME_OR_PATH",
-                     help="simdedup-claim-v1 (the default: simdedup's claim model), "
-                     "all-MiniLM-L6-v2 (the bundled model it is trained from), or any "
-                     "sentence-transformers model directory or cached name."),
-        click.option("--backend", type=click.Choice(ALL_BACKENDS), default=None,
-                     help="How the model runs: onnx-int8 (default for the bundled models on a "
-                     "CPU), onnx, torch (default otherwise and on a GPU), or static (--fast). "
-                     "A store keeps the backend it was built with."),
-        click.option("--fast", is_flag=True, help="Static model distilled from the model "
-                     "(tens of times faster, less accurate); same as --backend static."),
-        click.option("--batch-size", type=click.IntRange(min=1), default=None,
-                     help="Texts per encoder batch (default: 1 onnx-int8, 16 onnx, 32 torch)."),
-        click.option("--threads", type=click.IntRange(min=1), default=None,
-                     help="CPU threads for the encoder (default: all cores)."),
-        click.option("--device", default=None, help="Encoder device, e.g. cpu or cuda "
-                     "(default: cuda when present; torch backend)."),
-        click.option("--index", "index_kind", type=click.Choice(KINDS), default=None,
-                     help="FAISS index kind (default: auto by corpus size)."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _engine_options(func: F) -> F:
-    options = [
-        click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
-                     show_default=True, help="Where embedding and search run: this process, "
-                     'or a Ray cluster (pip install "simdedup[ray]").'),
-        click.option("--ray-address", default=None, metavar="ADDRESS",
-                     help="Ray cluster to use with --engine ray (default: RAY_ADDRESS, else "
-                     "a local cluster started for the run)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _format_options(func: F) -> F:
-    func = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="JSON output.")(func)
-    return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,11 +59,11 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Store directory (created if missing; re-runs add only what is new).",
 )
-@_input_options
-@_model_options
-@_engine_options
+@input_options
+@model_options
+@engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@_handle_errors
+@handle_errors
 def index_command(paths: tuple[str, ...], store_dir: Path, as_json: bool, **opts: Any) -> None:
     """Build or update a persistent store from PATHs."""
     from simdedup.store.store import Store
@@ -228,10 +140,10 @@ def _index_into(
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--since", default=None, help="Only paragraphs dated on or after (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only paragraphs dated on or before (YYYY-MM-DD).")
-@_input_options
-@_model_options
-@_format_options
-@_handle_errors
+@input_options
+@model_options
+@format_options
+@handle_errors
 def similar_command(
     query: str,
     paths: tuple[str, ...],
@@ -256,7 +168,7 @@ def similar_command(
     text = _read_query(query, paths)
     with corpus(store_dir, paths, opts) as store:
         matches = find_similar(
-            store, text, k=k, threshold=threshold, outlets=list(outlets) or None,
+            store, text, k=k, threshold=threshold, only_outlets=list(outlets) or None,
             since=since, until=until,
         )  # fmt: skip
     if as_json:
@@ -312,11 +224,11 @@ def similar_command(
     default=None,
     help="Write the deduplicated documents to this JSONL file.",
 )
-@_input_options
-@_model_options
-@_engine_options
-@_format_options
-@_handle_errors
+@input_options
+@model_options
+@engine_options
+@format_options
+@handle_errors
 def dedup_command(
     paths: tuple[str, ...],
     store_dir: Path | None,
@@ -358,48 +270,6 @@ def dedup_command(
         click.echo(dedup_listing(result))
 
 
-def _talking_point_options(func: F) -> F:
-    """Options shared by ``talking-points`` and ``report``."""
-    options = [
-        click.argument("paths", nargs=-1),
-        click.option(
-            "--store",
-            "store_dir",
-            type=click.Path(path_type=Path),
-            help="Use this store (instead of indexing PATHs in memory).",
-        ),
-        click.option(
-            "--threshold",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            default=None,
-            help="Mean cosine a talking point must keep  [default: the model's: chosen on "
-            "dev for simdedup-claim-v1, 0.62 for all-MiniLM-L6-v2]",
-        ),
-        click.option(
-            "--min-size", type=click.IntRange(min=2), default=2, show_default=True,
-            help="Fewest paragraphs in a talking point.",
-        ),
-        click.option(
-            "--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
-            help="Fewest distinct outlets in a talking point.",
-        ),
-        click.option("--since", default=None, help="Only paragraphs dated on or after this."),
-        click.option("--until", default=None, help="Only paragraphs dated on or before this."),
-        click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable)."),
-        click.option(
-            "--period", type=click.Choice(["auto", "week", "month"]), default="auto",
-            show_default=True, help="Timeline bins (auto: weeks for up to half a year).",
-        ),
-        click.option(
-            "--ignore-numbers", is_flag=True,
-            help="Let paragraphs that state different figures share a talking point.",
-        ),
-    ]  # fmt: skip
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
 def _find_talking_points(
     store_dir: Path | None, paths: tuple[str, ...], opts: dict[str, Any]
 ) -> TalkingPointsResult:
@@ -415,7 +285,7 @@ def _find_talking_points(
         min_outlets=opts.pop("min_outlets"),
         since=since,
         until=until,
-        outlets=list(opts.pop("outlets")) or None,
+        only_outlets=list(opts.pop("outlets")) or None,
         period=opts.pop("period"),
         check_figures=not opts.pop("ignore_numbers"),
     )
@@ -428,12 +298,12 @@ def _find_talking_points(
 
 
 @main.command("talking-points")
-@_talking_point_options
-@_input_options
-@_model_options
-@_engine_options
-@_format_options
-@_handle_errors
+@talking_point_options
+@input_options
+@model_options
+@engine_options
+@format_options
+@handle_errors
 def talking_points_command(
     paths: tuple[str, ...], store_dir: Path | None, as_json: bool, as_csv: bool, **opts: Any
 ) -> None:
@@ -453,7 +323,7 @@ def talking_points_command(
 
 
 @main.command("report")
-@_talking_point_options
+@talking_point_options
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), required=True,
     help="Write the HTML report to this file.",
@@ -463,10 +333,10 @@ def talking_points_command(
     "--max-members", type=click.IntRange(min=1), default=200, show_default=True,
     help="Most member paragraphs shown per talking point.",
 )  # fmt: skip
-@_input_options
-@_model_options
-@_engine_options
-@_handle_errors
+@input_options
+@model_options
+@engine_options
+@handle_errors
 def report_command(
     paths: tuple[str, ...],
     store_dir: Path | None,

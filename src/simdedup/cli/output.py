@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simdedup.cluster.talking_points import TalkingPointsResult
-    from simdedup.duplicates.groups import DedupResult
+    from simdedup.duplicates.result import DedupResult
     from simdedup.store.search import Match
 
 _SPACE = re.compile(r"\s+")

@@ -28,7 +28,8 @@ import numpy as np
 
 from simdedup.checks import check_date, check_int, check_number, check_threshold
 from simdedup.cluster.linkage import ClaimClusterer, model_defaults
-from simdedup.duplicates.groups import Member, members_by_label
+from simdedup.duplicates.groups import members_by_label
+from simdedup.duplicates.result import Member
 from simdedup.errors import InputError
 from simdedup.store.inputs import Corpus, load, make_encoder_for
 
@@ -117,6 +118,17 @@ class TalkingPointsResult:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    def to_pandas(self) -> Any:
+        """The :meth:`to_csv` rows (one per member) as a pandas DataFrame (needs pandas)."""
+        from simdedup.duplicates.result import pandas_module
+
+        rows = [
+            [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet, m.date, m.score, m.copies, m.text]
+            for tp in self.talking_points
+            for m in tp.members
+        ]
+        return pandas_module().DataFrame(rows, columns=list(CSV_COLUMNS))
+
     def to_csv(self) -> str:
         """One row per member."""
         out = io.StringIO()
@@ -135,7 +147,7 @@ class TalkingPointFinder:
     """Find talking points in a store; ``fit`` sets ``result_`` and ``labels_``.
 
     ``labels_`` holds one cluster number per paragraph of ``store.table()`` (-1: in no
-    reported talking point). The filters (``since``, ``until``, ``outlets``) pick the members
+    reported talking point). The filters (``since``, ``until``, ``only_outlets``) pick the members
     that count; clustering always runs on the whole store, so ids do not depend on filters.
     ``threshold`` (the mean cosine a talking point keeps) and ``penalty`` (taken off the cosine
     of two paragraphs stating conflicting figures) default to those chosen for the store's
@@ -156,7 +168,7 @@ class TalkingPointFinder:
         min_outlets: int = 1,
         since: str | None = None,
         until: str | None = None,
-        outlets: list[str] | None = None,
+        only_outlets: list[str] | None = None,
         period: str = "auto",
         check_figures: bool = True,
         encoder: Encoder | str | None = None,
@@ -169,7 +181,7 @@ class TalkingPointFinder:
         self.min_outlets = min_outlets
         self.since = since
         self.until = until
-        self.outlets = outlets
+        self.only_outlets = only_outlets
         self.period = period
         self.check_figures = check_figures
         self.encoder = encoder
@@ -296,8 +308,9 @@ class TalkingPointFinder:
             scope &= (dates != "") & (dates >= since)
         if until:
             scope &= (dates != "") & (dates <= until)
-        if self.outlets:
-            wanted = [i for i, name in enumerate(table.outlets) if name in set(self.outlets)]
+        if self.only_outlets:
+            only = set(self.only_outlets)
+            wanted = [i for i, name in enumerate(table.outlets) if name in only]
             scope &= np.isin(table.outlet_codes, wanted)
         return scope
 

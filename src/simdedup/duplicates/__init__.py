@@ -3,6 +3,7 @@ figure check."""
 
 from __future__ import annotations
 
-from simdedup.duplicates.groups import Deduplicator, DedupResult, DuplicateGroup
+from simdedup.duplicates.groups import Deduplicator
+from simdedup.duplicates.result import DedupResult, DuplicateGroup
 
 __all__ = ["DedupResult", "Deduplicator", "DuplicateGroup"]

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simdedup.checks import check_threshold
-from simdedup.duplicates.groups import DedupResult, Duplicate, default_threshold, numbers_conflict
+from simdedup.duplicates.groups import default_threshold, numbers_conflict
+from simdedup.duplicates.result import DedupResult, Duplicate
 from simdedup.embed.encoder import encode_checked
 from simdedup.errors import InputError
 from simdedup.index.selfjoin import SelfJoin

@@ -45,11 +45,21 @@ _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".onnx", ".xml")
 class Encoder(Protocol):
     """Anything that turns texts into one row vector each.
 
-    ``encode`` must return a float array of shape ``(len(texts), dim)``; rows are L2-normalised by
-    simdedup if they are not already. An encoder may also have a ``name`` (shown to users) and a
-    ``fingerprint`` (a string that changes whenever its vectors would), which stores and the
-    embedding cache key on; without one, simdedup fingerprints the vectors of a probe sentence.
+    ``encode`` returns a float array of shape ``(len(texts), dim)`` (rows are L2-normalised by
+    simdedup if they are not already); ``name`` is shown to users and recorded in stores;
+    ``fingerprint`` is a string that changes whenever the vectors would, which stores and the
+    embedding cache key on. Optional, read when present: ``backend`` (how it runs, recorded in
+    stores), ``load()`` (called once before the first batch, off the caller's thread),
+    ``chunk_size`` (texts per batch the embedding worker hands it) and ``threads``. An object
+    without ``name`` or ``fingerprint`` still works (its class name, and a hash of its vectors
+    for a probe sentence, stand in), but type checkers will ask for them.
     """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def fingerprint(self) -> str: ...
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
 

@@ -38,7 +38,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simdedup.checks import check_optional_int
-from simdedup.embed.encoder import Encoder, encode_checked, encoder_name
+from simdedup.embed.encoder import (
+    Encoder,
+    encode_checked,
+    encoder_fingerprint,
+    encoder_name,
+)
 from simdedup.errors import InputError, SimdedupError
 from simdedup.index.partition import (
     DEFAULT_SPILL,
@@ -379,6 +384,10 @@ class _ClusterEncoder:
         self.engine = engine
         self.encoder = encoder
         self.name = encoder_name(encoder)
+
+    @property
+    def fingerprint(self) -> str:
+        return encoder_fingerprint(self.encoder)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.engine.embed(self.encoder, texts)

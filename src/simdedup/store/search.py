@@ -50,13 +50,13 @@ def find_similar(
     *,
     k: int = 10,
     threshold: float | None = None,
-    outlets: Sequence[str] | None = None,
+    only_outlets: Sequence[str] | None = None,
     since: str | None = None,
     until: str | None = None,
 ) -> list[Match]:
     """The ``k`` paragraphs most similar to ``query`` (a text or a unit vector), best first.
 
-    Filters apply before ranking: ``threshold`` (minimum cosine), ``outlets`` (any of),
+    Filters apply before ranking: ``threshold`` (minimum cosine), ``only_outlets`` (any of),
     ``since``/``until`` (inclusive dates; paragraphs without a date are excluded by either).
     Paragraphs that share one text (exact duplicates) are all returned with the same score.
 
@@ -82,7 +82,7 @@ def find_similar(
             found = [(s, r) for s, r in found if s >= threshold]
         score_of = {r: s for s, r in found}
         paragraphs = store.catalog.paragraphs_for_rows(
-            list(score_of), outlets=outlets, since=since, until=until
+            list(score_of), outlets=only_outlets, since=since, until=until
         )
         exhausted = want >= total or len(found) < len(rows[0])
         if len(paragraphs) >= k or exhausted:

@@ -21,12 +21,10 @@ after an interruption does not embed the same text again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +43,9 @@ from simdedup.embed.encoder import (
 from simdedup.embed.worker import EmbedWorker
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
-from simdedup.io.records import Record, read_records
+from simdedup.io.records import Record
 from simdedup.segment import Paragraph, Segmenter, WholeText
+from simdedup.store.adding import AddStats, content_hash, records_of
 from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
 from simdedup.store.search import Match, find_similar
 
@@ -60,24 +59,6 @@ MANIFEST = "manifest.json"
 DATABASE = "store.sqlite"
 CACHE = "embeddings.sqlite"
 REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
-
-
-@dataclass
-class AddStats:
-    """What :meth:`Store.add` did."""
-
-    documents: int = 0
-    unchanged: int = 0
-    replaced: int = 0
-    empty: int = 0
-    paragraphs: int = 0
-    new_texts: int = 0
-    embedded: int = 0
-    embed_seconds: float = 0.0
-    rebuilt: bool = False
-    seconds: float = 0.0
-    index_kind: str = ""
-    totals: dict[str, int] = field(default_factory=dict)
 
 
 class Store:
@@ -330,13 +311,19 @@ class Store:
         *,
         k: int = 10,
         threshold: float | None = None,
-        outlets: Sequence[str] | None = None,
+        only_outlets: Sequence[str] | None = None,
         since: str | None = None,
         until: str | None = None,
     ) -> list[Match]:
         """The ``k`` paragraphs most like ``query``: :func:`simdedup.store.search.find_similar`."""
         return find_similar(
-            self, query, k=k, threshold=threshold, outlets=outlets, since=since, until=until
+            self,
+            query,
+            k=k,
+            threshold=threshold,
+            only_outlets=only_outlets,
+            since=since,
+            until=until,
         )
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -382,7 +369,7 @@ class Store:
             known = set(catalog.row_hashes())
             new_hashes: dict[str, None] = {}
             pending: dict[str, str] = {}
-            for record in _records(records):
+            for record in records_of(records):
                 for p in self._add_record(record, segmenter, stats):
                     if p.hash not in known and p.hash not in new_hashes:
                         new_hashes[p.hash] = None
@@ -417,7 +404,7 @@ class Store:
         self, record: Record, segmenter: Segmenter | WholeText, stats: AddStats
     ) -> list[Paragraph]:
         """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
-        content = _content_hash(record)
+        content = content_hash(record)
         state = self.catalog.document_state(record.doc_id)
         if state is not None and state[1] == content:
             stats.unchanged += 1
@@ -509,17 +496,6 @@ class Store:
         tmp.replace(self.path / MANIFEST)
 
 
-def _records(items: Iterable[Record | str | os.PathLike[str]]) -> Iterator[Record]:
-    """Records as given, and the records read from each path, in order."""
-    for item in items:
-        if isinstance(item, Record):
-            yield item
-        elif isinstance(item, (str, os.PathLike)):
-            yield from read_records([os.fspath(item)])
-        else:
-            raise InputError(f"records must be Record objects or paths; got {type(item).__name__}")
-
-
 def _check_kind(index: str | None) -> None:
     if index is not None and index not in KINDS:
         raise InputError(f"index must be one of {', '.join(KINDS)}; got {index!r}")
@@ -541,11 +517,6 @@ def _new_meta(encoder: Encoder, index: str) -> dict[str, str]:
 
 def _index_name(generation: int) -> str:
     return f"index-{generation}.faiss"
-
-
-def _content_hash(record: Record) -> str:
-    parts = (record.text, record.outlet or "", record.date or "", record.title or "")
-    return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _now() -> str:
