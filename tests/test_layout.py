@@ -116,7 +116,7 @@ def test_public_names() -> None:
         "DuplicateGroup",
         "Encoder",
         "InputError",
-        "Match",
+        "Paragraph",
         "Record",
         "SentenceTransformerEncoder",
         "SimdedupError",

@@ -25,7 +25,7 @@ from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed.encoder import Encoder, SentenceTransformerEncoder
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.io.records import Record, read_records
-from simdedup.store.search import Match
+from simdedup.paragraph import Paragraph
 from simdedup.version import __version__
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "DuplicateGroup",
     "Encoder",
     "InputError",
-    "Match",
+    "Paragraph",
     "Record",
     "SentenceTransformerEncoder",
     "SimdedupError",

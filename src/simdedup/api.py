@@ -22,9 +22,10 @@ from simdedup.cluster.talking_points import TalkingPoint, TalkingPointFinder
 from simdedup.duplicates.groups import Deduplicator
 from simdedup.duplicates.result import DedupResult, Duplicate
 from simdedup.errors import InputError
+from simdedup.paragraph import Paragraph
 from simdedup.store import store as base
 from simdedup.store.inputs import Corpus, as_texts, load, make_encoder_for
-from simdedup.store.search import Match, find_similar
+from simdedup.store.search import find_similar
 
 if TYPE_CHECKING:
     from simdedup.embed.encoder import Encoder
@@ -91,8 +92,8 @@ def similar(
     k: int = 10,
     threshold: float | None = None,
     encoder: Encoder | str | None = None,
-) -> list[Match]:
-    """The ``k`` texts of ``data`` most similar to ``query``, best first (a :class:`Match`
+) -> list[Paragraph]:
+    """The ``k`` texts of ``data`` most similar to ``query``, best first (a :class:`Paragraph`
     has ``rank``, ``score`` and ``text``; for a list of strings ``doc_id`` is the text's
     position, as a string)."""
     if not isinstance(query, str):

@@ -12,7 +12,7 @@ An article becomes paragraphs in four steps:
 3. Strip a leading wire dateline ("PORT ELSIN, Nov. 18 (VNA) -- ") and bullet characters.
 4. Drop fragments shorter than ``min_chars``.
 
-Each :class:`Paragraph` keeps its index among the kept paragraphs (``para``), its character
+Each :class:`Segment` keeps its index among the kept paragraphs (``para``), its character
 offsets into the original text (``text == original[start:end]``), its pid ``"{doc_id}:{para}"``
 and the hash of its normalised text, which the exact-duplicate pass and the embedding cache key on.
 """
@@ -95,7 +95,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])"
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Segment:
     """One kept paragraph of a document; ``text`` equals ``original_text[start:end]``."""
 
     pid: str
@@ -108,7 +108,7 @@ class Paragraph:
 
 
 class Segmenter:
-    """Turn an article into :class:`Paragraph` objects.
+    """Turn an article into :class:`Segment` objects.
 
     Parameters
     ----------
@@ -134,9 +134,9 @@ class Segmenter:
         self.strip_boilerplate = strip_boilerplate
         self.strip_datelines = strip_datelines
 
-    def split(self, doc_id: str, text: str) -> list[Paragraph]:
+    def split(self, doc_id: str, text: str) -> list[Segment]:
         """Return the kept paragraphs of ``text``, numbered from 0, with offsets into ``text``."""
-        out: list[Paragraph] = []
+        out: list[Segment] = []
         for start, end in self._spans(text):
             start, end = _strip_span(text, start, end)
             if self.strip_boilerplate:
@@ -151,7 +151,7 @@ class Segmenter:
             chunk = text[start:end]
             para = len(out)
             out.append(
-                Paragraph(
+                Segment(
                     pid=f"{doc_id}:{para}",
                     doc_id=doc_id,
                     para=para,
@@ -259,5 +259,5 @@ class WholeText:
     """A segmenter that keeps each text whole: one paragraph per text, nothing stripped or
     dropped (how a plain list of strings is read by :func:`simdedup.dedup` and the others)."""
 
-    def split(self, doc_id: str, text: str) -> list[Paragraph]:
-        return [Paragraph(f"{doc_id}:0", doc_id, 0, 0, len(text), text, text_hash(text))]
+    def split(self, doc_id: str, text: str) -> list[Segment]:
+        return [Segment(f"{doc_id}:0", doc_id, 0, 0, len(text), text, text_hash(text))]

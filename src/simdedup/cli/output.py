@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simdedup.cluster.talking_points import TalkingPointsResult
     from simdedup.duplicates.result import DedupResult
-    from simdedup.store.search import Match
+    from simdedup.paragraph import Paragraph
 
 _SPACE = re.compile(r"\s+")
 
@@ -61,7 +61,7 @@ def _middle(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
-def matches_table(matches: Sequence[Match], width: int | None = None) -> str:
+def matches_table(matches: Sequence[Paragraph], width: int | None = None) -> str:
     rows = [
         [str(m.rank), f"{m.score:.3f}", m.outlet or "-", m.date or "-", m.pid, m.text]
         for m in matches
@@ -71,7 +71,7 @@ def matches_table(matches: Sequence[Match], width: int | None = None) -> str:
     )
 
 
-def matches_csv(matches: Sequence[Match]) -> str:
+def matches_csv(matches: Sequence[Paragraph]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["rank", "score", "pid", "doc_id", "para", "outlet", "date", "text"])

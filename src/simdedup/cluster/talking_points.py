@@ -29,8 +29,8 @@ import numpy as np
 from simdedup.checks import check_date, check_int, check_number, check_threshold
 from simdedup.cluster.linkage import ClaimClusterer, model_defaults
 from simdedup.duplicates.groups import members_by_label
-from simdedup.duplicates.result import Member
 from simdedup.errors import InputError
+from simdedup.paragraph import TALKING_POINT_KEYS, Paragraph
 from simdedup.store.inputs import Corpus, load, make_encoder_for
 
 if TYPE_CHECKING:
@@ -57,14 +57,6 @@ class Sighting:
 
 
 @dataclass(frozen=True)
-class TalkingPointMember(Member):
-    """A paragraph of a talking point; ``score`` is its cosine to the representative,
-    ``copies`` the pid of the earlier member it most likely copies (near-verbatim), if any."""
-
-    copies: str | None = None
-
-
-@dataclass(frozen=True)
 class TalkingPoint:
     """One claim and every paragraph that makes it, members sorted by date."""
 
@@ -77,7 +69,7 @@ class TalkingPoint:
     last_seen: Sighting
     outlet_order: list[str]
     timeline: list[dict[str, Any]]
-    members: list[TalkingPointMember]
+    members: list[Paragraph]
 
     @property
     def size(self) -> int:
@@ -89,7 +81,8 @@ class TalkingPoint:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        members = data.pop("members")
+        data.pop("members")
+        members = [m.to_dict(TALKING_POINT_KEYS) for m in self.members]
         data.update(size=self.size, n_outlets=self.n_outlets, members=members)
         return data
 
@@ -390,7 +383,7 @@ def _describe(
     scores = vectors @ vectors[medoid]
     copies = _copies(paras, vectors)
     members = [
-        TalkingPointMember(
+        Paragraph(
             pid=p.pid, doc_id=p.doc_id, para=p.para, outlet=p.outlet, date=p.date,
             score=round(float(s), 4), text=p.text, copies=c,
         )

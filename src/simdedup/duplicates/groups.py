@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simdedup.checks import check_threshold
-from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup, Member
+from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed import claim_model
 from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL
 from simdedup.errors import InputError
 from simdedup.index.selfjoin import SelfJoin
+from simdedup.paragraph import Paragraph
 from simdedup.segment import normalize_text, sentences
 from simdedup.store.inputs import Corpus, load, make_encoder_for
 
@@ -363,8 +364,8 @@ def _claim(priority: np.ndarray, indptr: np.ndarray, neighbours: np.ndarray) -> 
     return keeper
 
 
-def _member(p: StoredParagraph, score: float) -> Member:
-    return Member(
+def _member(p: StoredParagraph, score: float) -> Paragraph:
+    return Paragraph(
         pid=p.pid,
         doc_id=p.doc_id,
         para=p.para,

@@ -7,25 +7,13 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from simdedup.errors import InputError
+from simdedup.paragraph import MEMBER_KEYS, Paragraph
 
 CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
-
-
-@dataclass(frozen=True)
-class Member:
-    """A paragraph in a duplicate group; ``score`` is its cosine to the group's kept paragraph."""
-
-    pid: str
-    doc_id: str
-    para: int
-    outlet: str | None
-    date: str | None
-    score: float
-    text: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +22,7 @@ class DuplicateGroup:
 
     group: int
     kept: str
-    members: list[Member]
+    members: list[Paragraph]
 
     @property
     def size(self) -> int:
@@ -89,7 +77,7 @@ class DedupResult:
         """The :meth:`to_csv` rows as a pandas DataFrame (needs pandas)."""
         pd = pandas_module()
         rows = [
-            {"group": g.group, "kept": m.pid == g.kept, **asdict(m)}
+            {"group": g.group, "kept": m.pid == g.kept, **m.to_dict(MEMBER_KEYS)}
             for g in self.groups
             for m in g.members
         ]
@@ -115,7 +103,11 @@ class DedupResult:
             "model": self.model,
             "paragraphs": self.paragraphs,
             "groups": [
-                {"group": g.group, "kept": g.kept, "members": [asdict(m) for m in g.members]}
+                {
+                    "group": g.group,
+                    "kept": g.kept,
+                    "members": [m.to_dict(MEMBER_KEYS) for m in g.members],
+                }
                 for g in self.groups
             ],
         }

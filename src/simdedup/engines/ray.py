@@ -151,7 +151,7 @@ class RayEngine:
     def start(self) -> RayEngine:
         """Connect to (or start) the cluster, once."""
         if not ray_available():
-            raise InputError('--engine ray needs Ray: pip install "simdedup[ray]"')
+            raise InputError('the Ray engine needs Ray: pip install "simdedup[ray]"')
         import ray
 
         if not ray.is_initialized():

@@ -183,7 +183,7 @@ class RecordReader:
             import pyarrow.parquet as pq
         except ImportError:
             raise InputError(
-                f'{path}: reading Parquet needs pyarrow: pip install "simdedup[ray]"'
+                f'{path}: reading Parquet needs pyarrow: pip install "simdedup[parquet]"'
             ) from None
         try:
             parquet = pq.ParquetFile(path)

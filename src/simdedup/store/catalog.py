@@ -18,7 +18,7 @@ import numpy as np
 
 from simdedup.errors import StoreError
 from simdedup.io.records import Record
-from simdedup.segment import Paragraph
+from simdedup.segment import Segment
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -170,7 +170,7 @@ class Catalog:
         return (int(row[0]), str(row[1])) if row else None
 
     def put_document(
-        self, record: Record, content_hash: str, paragraphs: Sequence[Paragraph], seq: int | None
+        self, record: Record, content_hash: str, paragraphs: Sequence[Segment], seq: int | None
     ) -> None:
         """Insert a document (``seq=None``) or replace document ``seq`` and its paragraphs."""
         values = (record.source, record.outlet, record.date, record.title, content_hash)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from simdedup.checks import check_date, check_int, check_threshold
+from simdedup.paragraph import Paragraph
 
 if TYPE_CHECKING:
     from simdedup.index.vectors import VectorIndex
@@ -27,23 +27,6 @@ class Searchable(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-@dataclass(frozen=True)
-class Match:
-    """One paragraph found by :func:`find_similar`; ``score`` is the cosine similarity."""
-
-    rank: int
-    score: float
-    pid: str
-    doc_id: str
-    para: int
-    outlet: str | None
-    date: str | None
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def find_similar(
     store: Searchable,
     query: str | np.ndarray,
@@ -53,7 +36,7 @@ def find_similar(
     only_outlets: Sequence[str] | None = None,
     since: str | None = None,
     until: str | None = None,
-) -> list[Match]:
+) -> list[Paragraph]:
     """The ``k`` paragraphs most similar to ``query`` (a text or a unit vector), best first.
 
     Filters apply before ranking: ``threshold`` (minimum cosine), ``only_outlets`` (any of),
@@ -90,7 +73,7 @@ def find_similar(
         want = min(total, want * 4)
     paragraphs.sort(key=lambda p: -score_of[p.row])  # stable: input order among equal scores
     return [
-        Match(
+        Paragraph(
             rank=i + 1,
             score=round(score_of[p.row], 6),
             pid=p.pid,

@@ -44,10 +44,11 @@ from simdedup.embed.worker import EmbedWorker
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
 from simdedup.io.records import Record
-from simdedup.segment import Paragraph, Segmenter, WholeText
+from simdedup.paragraph import Paragraph
+from simdedup.segment import Segment, Segmenter, WholeText
 from simdedup.store.adding import AddStats, content_hash, records_of
 from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
-from simdedup.store.search import Match, find_similar
+from simdedup.store.search import find_similar
 
 if TYPE_CHECKING:
     from simdedup.engines.base import Engine
@@ -314,7 +315,7 @@ class Store:
         only_outlets: Sequence[str] | None = None,
         since: str | None = None,
         until: str | None = None,
-    ) -> list[Match]:
+    ) -> list[Paragraph]:
         """The ``k`` paragraphs most like ``query``: :func:`simdedup.store.search.find_similar`."""
         return find_similar(
             self,
@@ -402,7 +403,7 @@ class Store:
 
     def _add_record(
         self, record: Record, segmenter: Segmenter | WholeText, stats: AddStats
-    ) -> list[Paragraph]:
+    ) -> list[Segment]:
         """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
         content = content_hash(record)
         state = self.catalog.document_state(record.doc_id)

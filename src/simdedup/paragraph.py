@@ -1,0 +1,40 @@
+"""The one paragraph type users see: in duplicate groups, talking points and search results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# the keys each result writes for its paragraphs (the JSON and CSV schemas in the README)
+MEMBER_KEYS = ("pid", "doc_id", "para", "outlet", "date", "score", "text")
+TALKING_POINT_KEYS = (*MEMBER_KEYS, "copies")
+MATCH_KEYS = ("rank", "score", "pid", "doc_id", "para", "outlet", "date", "text")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the corpus, as a result reports it.
+
+    ``pid`` is ``"{doc_id}:{para}"`` (for a list of strings ``doc_id`` is the string's
+    position). ``score`` is the cosine to what the result compares it with: the query
+    (:func:`simdedup.similar`), the kept paragraph of its duplicate group, or the
+    representative of its talking point. ``rank`` is set in search results (1 = best);
+    ``copies``, in talking points, is the pid of the earlier member it most likely copies.
+    """
+
+    pid: str
+    doc_id: str
+    para: int
+    outlet: str | None
+    date: str | None
+    text: str
+    score: float = 1.0
+    rank: int | None = None
+    copies: str | None = None
+
+    def to_dict(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
+        """The fields named by ``keys`` (default: those of a search result when ``rank`` is
+        set, else those of a duplicate-group member)."""
+        chosen = keys or (MATCH_KEYS if self.rank is not None else MEMBER_KEYS)
+        return {k: getattr(self, k) for k in chosen}
