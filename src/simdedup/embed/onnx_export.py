@@ -81,7 +81,7 @@ def read_pipeline(model_dir: Path) -> OnnxSpec:
     if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
         raise InputError(
             f"{model_dir}: the ONNX backends support Transformer + Pooling (+ Normalize) "
-            f"models; this one is {' + '.join(kinds)}. Use --backend torch"
+            f"models; this one is {' + '.join(kinds)}. Use the torch backend"
         )
     pooling_cfg = _read_json(model_dir / paths["Pooling"] / "config.json")
     flags = {
@@ -99,7 +99,7 @@ def read_pipeline(model_dir: Path) -> OnnxSpec:
     if len(modes) != 1:
         raise InputError(
             f"{model_dir}: the ONNX backends support mean, CLS or max pooling alone; "
-            "use --backend torch"
+            "use the torch backend"
         )
     st_cfg = _read_json(model_dir / "sentence_bert_config.json")
     return OnnxSpec(
@@ -132,8 +132,8 @@ def _export(model_dir: Path, work: Path, backend: str, spec: OnnxSpec) -> None:
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise InputError(
-            f"--backend {backend} needs onnx and onnxruntime ({exc.name} is missing): "
-            "pip install onnx onnxruntime, or use --backend torch"
+            f"backend {backend!r} needs onnx and onnxruntime ({exc.name} is missing): "
+            "pip install onnx onnxruntime, or use the torch backend"
         ) from None
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
@@ -157,7 +157,7 @@ def _export(model_dir: Path, work: Path, backend: str, spec: OnnxSpec) -> None:
     backend_tokenizer = getattr(tokenizer, "backend_tokenizer", None)
     if backend_tokenizer is None:
         raise InputError(
-            f"{model_dir}: the ONNX backends need a fast tokenizer; use --backend torch"
+            f"{model_dir}: the ONNX backends need a fast tokenizer; use the torch backend"
         )
     backend_tokenizer.save(str(work / TOKENIZER_FILE))
     limit = int(getattr(config, "max_position_embeddings", 0) or spec.max_seq_length)

@@ -64,7 +64,7 @@ class StaticEncoder:
     def _source(self) -> SentenceTransformerEncoder:
         if self.model not in BUNDLED and not Path(self.model).expanduser().is_dir():
             raise InputError(
-                f"--model {self.model}: the static mode distils from a local model directory"
+                f"model {str(self.model)!r}: the static mode distils from a local model directory"
             )
         return SentenceTransformerEncoder(self.model, backend="torch")
 

@@ -167,7 +167,7 @@ class RayEngine:
                 )
             except (ConnectionError, ValueError, RuntimeError) as exc:
                 where = self.address or "a local cluster"
-                raise SimdedupError(f"--ray-address {where}: cannot start Ray ({exc})") from None
+                raise SimdedupError(f"Ray address {where!r}: cannot start Ray ({exc})") from None
             self._started = True
         # no per-stage chatter on stderr; a failed job is reported once, as SimdedupError
         logging.getLogger("ray.data").setLevel(logging.CRITICAL)
@@ -470,12 +470,12 @@ def _check_reachable(address: str | None, timeout: float = 5.0) -> None:
         return
     host, _, port = address.removeprefix("ray://").rpartition(":")
     if not port.isdigit():
-        raise InputError(f"address {address!r}: expected HOST:PORT, auto or ray://HOST:PORT")
+        raise InputError(f"Ray address {address!r}: expected HOST:PORT, auto or ray://HOST:PORT")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except OSError as exc:
         raise SimdedupError(
-            f"--ray-address {address}: no Ray cluster answers there ({exc.strerror or exc})"
+            f"Ray address {address!r}: no Ray cluster answers there ({exc.strerror or exc})"
         ) from None
 
 

@@ -359,7 +359,7 @@ class RecordReader:
 
     def _bad(self, message: str) -> None:
         if not self.skip_bad:
-            raise InputError(message + " (use --skip-bad to skip such lines)")
+            raise InputError(message + " (skip_bad=True, or --skip-bad, skips such lines)")
         self.stats.bad_lines += 1
         self._warn(message + "; skipped")
 
