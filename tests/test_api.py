@@ -170,3 +170,22 @@ def test_library_and_cli_agree_on_the_same_texts(real_encoder: object, tmp_path:
     assert members([[m["doc_id"] for m in tp["members"]] for tp in cli_points]) == members(
         [[m.doc_id for m in tp.members] for tp in points]
     )
+
+
+def test_claim_clusterer_takes_a_list_of_texts(real_encoder: object) -> None:
+    from simdedup.cluster.linkage import ClaimClusterer
+
+    texts = ["The 30th anniversary of ties.", "Thirty years of ties were marked.", "The 50th one."]
+    vectors = real_encoder.encode(texts)  # type: ignore[attr-defined]
+    labels = ClaimClusterer(0.55).fit(vectors, texts).labels_
+    assert labels[0] == labels[1] != labels[2]
+    with pytest.raises(InputError, match="one entry per vector"):
+        ClaimClusterer(0.55).fit(vectors, texts[:2])
+
+
+def test_talking_points_of_a_series(real_encoder: object) -> None:
+    pd = pytest.importorskip("pandas")
+    texts = corpus_paragraphs()
+    as_list = simdedup.talking_points(texts, encoder=real_encoder)  # type: ignore[arg-type]
+    as_series = simdedup.talking_points(pd.Series(texts), encoder=real_encoder)  # type: ignore[arg-type]
+    assert [tp.id for tp in as_list] == [tp.id for tp in as_series]

@@ -65,13 +65,19 @@ class ClaimClusterer:
     def fit(
         self,
         vectors: np.ndarray,
-        texts: Callable[[Sequence[int]], list[str]],
+        texts: Sequence[str] | Callable[[Sequence[int]], list[str]],
         index: VectorIndex | None = None,
         index_rows: np.ndarray | None = None,
     ) -> ClaimClusterer:
-        """Cluster ``vectors``. ``texts(positions)`` returns the texts at those positions (for
-        the figure check). ``index``, whose row ``index_rows[i]`` holds ``vectors[i]``, is
-        searched for neighbours; without one, a flat index is built here."""
+        """Cluster ``vectors``. ``texts`` are their texts (for the figure check): a list, or a
+        function of positions returning the texts at those positions (a store's texts stay on
+        disk). ``index``, whose row ``index_rows[i]`` holds ``vectors[i]``, is searched for
+        neighbours; without one, a flat index is built here."""
+        if not callable(texts):
+            listed = list(texts)
+            if len(listed) != len(vectors):
+                raise InputError(f"texts must have one entry per vector ({len(vectors)})")
+            texts = lambda positions: [listed[i] for i in positions]  # noqa: E731
         if not 0.0 < self.threshold < 1.0:
             raise InputError(f"threshold must be between 0 and 1; got {self.threshold}")
         check_int(self.k, "k")
