@@ -260,8 +260,10 @@ def test_json_and_csv_follow_the_documented_shape(found: TalkingPointFinder) -> 
         "id", "label", "keywords", "representative", "size", "outlets", "first_seen",
         "last_seen", "members", "timeline", "outlet_order", "n_outlets",
     }  # fmt: skip
-    assert set(tp["first_seen"]) == {"date", "outlet", "pid"}
-    assert set(tp["members"][0]) >= {"pid", "doc_id", "para", "outlet", "date", "score", "text"}
+    assert set(tp["first_seen"]) == {"date", "outlet", "pid", "tie"}
+    assert set(tp["members"][0]) == {
+        "pid", "doc_id", "para", "outlet", "date", "score", "text", "copies", "provenance",
+    }  # fmt: skip
     rows = list(csv.DictReader(io.StringIO(found.result_.to_csv())))
     assert len(rows) == sum(t["size"] for t in data["talking_points"])
     assert {r["talking_point"] for r in rows} == {t["id"] for t in data["talking_points"]}

@@ -8,7 +8,7 @@ from typing import Any
 
 # the keys each result writes for its paragraphs (the JSON and CSV schemas in the README)
 MEMBER_KEYS = ("pid", "doc_id", "para", "outlet", "date", "score", "text")
-TALKING_POINT_KEYS = (*MEMBER_KEYS, "copies")
+TALKING_POINT_KEYS = (*MEMBER_KEYS, "copies", "provenance")
 MATCH_KEYS = ("rank", "score", "pid", "doc_id", "para", "outlet", "date", "text")
 
 
@@ -20,7 +20,10 @@ class Paragraph:
     position). ``score`` is the cosine to what the result compares it with: the query
     (:func:`simdedup.similar`), the kept paragraph of its duplicate group, or the
     representative of its talking point. ``rank`` is set in search results (1 = best);
-    ``copies``, in talking points, is the pid of the earlier member it most likely copies.
+    In talking points, ``copies`` is the pid of the member it is a near-verbatim copy of, and
+    ``provenance`` says how that was decided: ``"date"`` (the source is dated earlier),
+    ``"credit"`` (same day; a wire credit or an agency's own dateline decides) or ``"tie"``
+    (same day, nothing decides: ``copies`` then names its twin, not its source).
     """
 
     pid: str
@@ -32,6 +35,7 @@ class Paragraph:
     score: float = 1.0
     rank: int | None = None
     copies: str | None = None
+    provenance: str | None = None
 
     def to_dict(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
         """The fields named by ``keys`` (default: those of a search result when ``rank`` is

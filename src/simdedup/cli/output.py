@@ -99,6 +99,8 @@ def dedup_listing(result: DedupResult, width: int | None = None) -> str:
     for g in result.groups:
         outlets = len(g.outlets)
         lines = [f"group {g.group} · {g.size} paragraphs · {outlets} outlet{'s' * (outlets != 1)}"]
+        if g.tie:
+            lines[0] += " · first seen: a tie (kept: first in input)"
         outlet_width = max(len(m.outlet or "-") for m in g.members)
         for i, m in enumerate(g.members):
             score = "kept " if i == 0 else f"{m.score:.3f}"
@@ -124,9 +126,10 @@ def talking_points_table(result: TalkingPointsResult) -> str:
     rows = []
     for tp in result.talking_points:
         text = next(m.text for m in tp.members if m.pid == tp.representative)
+        first = (tp.first_seen.outlet or "-") + (" (tie)" if tp.first_seen.tie else "")
         rows.append(
-            (tp.id, str(tp.size), str(tp.n_outlets), tp.first_seen.date or "-",
-             tp.first_seen.outlet or "-", f"[{tp.label}] {text}")
+            (tp.id, str(tp.size), str(tp.n_outlets), tp.first_seen.date or "-", first,
+             f"[{tp.label}] {text}")
         )  # fmt: skip
     clustered = sum(tp.size for tp in result.talking_points)
     footer = (

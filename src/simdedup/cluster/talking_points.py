@@ -28,7 +28,9 @@ import numpy as np
 
 from simdedup.checks import check_date, check_int, check_number, check_threshold
 from simdedup.cluster.linkage import ClaimClusterer, model_defaults
+from simdedup.duplicates import provenance
 from simdedup.duplicates.groups import members_by_label
+from simdedup.duplicates.provenance import Source
 from simdedup.errors import InputError
 from simdedup.paragraph import TALKING_POINT_KEYS, Paragraph
 from simdedup.store.inputs import Corpus, load, make_encoder_for
@@ -43,17 +45,20 @@ COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (d
 PERIODS = ("auto", "week", "month")
 BACKGROUND = 5000  # unclustered paragraphs sampled as "the rest of the corpus" for keywords
 CSV_COLUMNS = (
-    "talking_point", "label", "pid", "doc_id", "para", "outlet", "date", "score", "copies", "text",
+    "talking_point", "label", "pid", "doc_id", "para", "outlet", "date", "score", "copies",
+    "provenance", "text",
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Sighting:
-    """Where and when a talking point was seen."""
+    """Where and when a talking point was seen; ``tie`` is true when another outlet's member
+    shares that date and no evidence says which came first."""
 
     date: str | None
     outlet: str | None
     pid: str
+    tie: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,19 @@ class TalkingPointsResult:
         from simdedup.duplicates.result import pandas_module
 
         rows = [
-            [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet, m.date, m.score, m.copies, m.text]
+            [
+                tp.id,
+                tp.label,
+                m.pid,
+                m.doc_id,
+                m.para,
+                m.outlet,
+                m.date,
+                m.score,
+                m.copies,
+                m.provenance,
+                m.text,
+            ]
             for tp in self.talking_points
             for m in tp.members
         ]
@@ -131,7 +148,7 @@ class TalkingPointsResult:
             for m in tp.members:
                 writer.writerow(
                     [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet or "", m.date or "",
-                     f"{m.score:.4f}", m.copies or "", m.text]
+                     f"{m.score:.4f}", m.copies or "", m.provenance or "", m.text]
                 )  # fmt: skip
         return out.getvalue()
 
@@ -271,6 +288,7 @@ class TalkingPointFinder:
         for _, members in kept:
             in_point[members] = True
         details = store.paragraphs(int(table.ids[i]) for _, m in kept for i in m)
+        credits = store.catalog.credits(p.doc_seq for p in details.values())
         keywords = _keywords(store, table, kept, details, clustered=in_point)
         result = TalkingPointsResult(
             threshold=threshold,
@@ -282,7 +300,9 @@ class TalkingPointFinder:
         for (tp_id, members), words in zip(kept, keywords):
             paras = [details[int(table.ids[i])] for i in members]
             rows = position[members]
-            result.talking_points.append(_describe(tp_id, paras, vectors[rows], words, unit))
+            result.talking_points.append(
+                _describe(tp_id, paras, vectors[rows], words, unit, credits)
+            )
         order = sorted(
             range(len(kept)),
             key=lambda i: (-len(kept[i][1]), result.talking_points[i].first_seen.date or "~"),
@@ -373,21 +393,35 @@ def _describe(
     vectors: np.ndarray,
     keywords: list[str],
     unit: str,
+    credits: dict[int, list[str]],
 ) -> TalkingPoint:
-    """A talking point from its paragraphs (any order) and their unit vectors."""
+    """A talking point from its paragraphs (any order), their unit vectors and the names their
+    documents credit (by document seq)."""
     order = sorted(range(len(paras)), key=lambda i: (paras[i].date or "~", paras[i].pid))
     paras = [paras[i] for i in order]
     vectors = vectors[order]
+    sources = [Source(p.doc_id, p.outlet, p.date, credits.get(p.doc_seq, [])) for p in paras]
+    links = provenance.copies(sources, _near_copies(paras, vectors))
+    first, tie = provenance.first_seen(sources, links)
+    # within a day, a paragraph the evidence puts after another comes after it
+    order = sorted(
+        range(len(paras)),
+        key=lambda i: (paras[i].date or "~", i != first, links[i][1] == provenance.CREDIT, i),
+    )
+    paras, vectors = [paras[i] for i in order], vectors[order]
+    links = [links[i] for i in order]
+    pid_at = [p.pid for p in paras]
+    was = {old: new for new, old in enumerate(order)}
     total = vectors.sum(axis=0)
     medoid = int(np.argmax(vectors @ total))
     scores = vectors @ vectors[medoid]
-    copies = _copies(paras, vectors)
     members = [
         Paragraph(
             pid=p.pid, doc_id=p.doc_id, para=p.para, outlet=p.outlet, date=p.date,
-            score=round(float(s), 4), text=p.text, copies=c,
+            score=round(float(s), 4), text=p.text,
+            copies=pid_at[was[j]] if j >= 0 else None, provenance=why or None,
         )
-        for p, s, c in zip(paras, scores, copies)
+        for p, s, (j, why) in zip(paras, scores, links)
     ]  # fmt: skip
     outlets = Counter(p.outlet for p in paras if p.outlet)
     return TalkingPoint(
@@ -396,7 +430,7 @@ def _describe(
         keywords=keywords,
         representative=paras[medoid].pid,
         outlets=dict(outlets.most_common()),
-        first_seen=Sighting(paras[0].date, paras[0].outlet, paras[0].pid),
+        first_seen=Sighting(paras[0].date, paras[0].outlet, paras[0].pid, tie=tie),
         last_seen=_last(paras),
         outlet_order=list(dict.fromkeys(p.outlet for p in paras if p.outlet)),
         timeline=_timeline([p.date for p in paras], unit),
@@ -410,20 +444,13 @@ def _last(paras: list[StoredParagraph]) -> Sighting:
     return Sighting(last.date, last.outlet, last.pid)
 
 
-def _copies(paras: list[StoredParagraph], vectors: np.ndarray) -> list[str | None]:
-    """For each member (in date order), the earliest earlier member of another document that
-    is a near-verbatim match (cosine >= COPY_THRESHOLD), or None."""
-    out: list[str | None] = []
+def _near_copies(paras: list[StoredParagraph], vectors: np.ndarray) -> list[list[int]]:
+    """For each member, the members of other documents it is a near-verbatim match of
+    (cosine >= COPY_THRESHOLD); one row at a time, so memory stays O(n)."""
+    out: list[list[int]] = []
     for i, p in enumerate(paras):
-        source = None
-        if p.date and i:
-            close = vectors[:i] @ vectors[i] >= COPY_THRESHOLD  # one row at a time: O(n) memory
-            for j in np.flatnonzero(close):
-                q = paras[j]
-                if q.doc_id != p.doc_id and q.date and q.date <= p.date:
-                    source = q.pid
-                    break
-        out.append(source)
+        close = np.flatnonzero(vectors @ vectors[i] >= COPY_THRESHOLD)
+        out.append([int(j) for j in close if paras[j].doc_id != p.doc_id])
     return out
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simdedup.checks import check_threshold
+from simdedup.duplicates.provenance import Source, origin
 from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed import claim_model
 from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL
@@ -183,6 +184,11 @@ class Deduplicator:
         self.labels_ = np.full(len(table), -1, dtype=np.int64)
         groups = self._groups(table, labels, priority)
         details = store.paragraphs(int(table.ids[i]) for members in groups for i in members)
+        ties = [False] * len(groups)
+        if self.keep == "earliest" and texts_known:  # same day: the evidence picks the original
+            credits = store.catalog.credits(p.doc_seq for p in details.values())
+            for g, members in enumerate(groups):
+                groups[g], ties[g] = _original_first(members, table, details, credits)
         involved = np.unique(position[np.concatenate(groups)]) if groups else position[:0]
         member_vectors = (
             vectors[involved] if vectors is not None else store.vectors(live_rows[involved])
@@ -195,6 +201,7 @@ class Deduplicator:
             scores = at @ at[0]
             group = DuplicateGroup(
                 group=number,
+                tie=ties[number - 1],
                 kept=details[int(table.ids[members[0]])].pid,
                 members=[
                     _member(details[int(table.ids[i])], float(s)) for i, s in zip(members, scores)
@@ -374,6 +381,27 @@ def _member(p: StoredParagraph, score: float) -> Paragraph:
         score=round(min(score, 1.0), 6),
         text=p.text,
     )
+
+
+def _original_first(
+    members: np.ndarray,
+    table: ParagraphTable,
+    details: dict[int, StoredParagraph],
+    credits: dict[int, list[str]],
+) -> tuple[np.ndarray, bool]:
+    """``members`` (earliest first) with the original of the earliest day first, and whether
+    that day is a tie: several members, and none that the evidence puts before all others
+    (:func:`simdedup.duplicates.provenance.origin`)."""
+    paras = [details[int(table.ids[i])] for i in members]
+    day = [k for k, p in enumerate(paras) if p.date and p.date == paras[0].date]
+    if len(day) < 2:
+        return members, False
+    sources = [Source(p.doc_id, p.outlet, p.date, credits.get(p.doc_seq, [])) for p in paras]
+    for k in day:
+        if all(origin(sources[k], sources[o])[0] == 0 for o in day if o != k):
+            order = [k, *(o for o in range(len(members)) if o != k)]
+            return members[order], False
+    return members, True
 
 
 def _texts_at(store: Store, positions: list[int]) -> list[str]:

@@ -18,11 +18,15 @@ CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "scor
 
 @dataclass(frozen=True)
 class DuplicateGroup:
-    """Paragraphs that say the same thing; ``members[0]`` is the kept one."""
+    """Paragraphs that say the same thing; ``members[0]`` is the kept one. ``tie`` is true when
+    ``keep="earliest"`` found several members of that earliest date and no evidence (a wire
+    credit, an agency's own dateline) said which came first: the kept one is then the first in
+    input order, not a known original."""
 
     group: int
     kept: str
     members: list[Paragraph]
+    tie: bool = False
 
     @property
     def size(self) -> int:

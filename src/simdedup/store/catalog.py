@@ -44,6 +44,9 @@ CREATE TABLE paragraphs (
 CREATE INDEX paragraphs_hash ON paragraphs(hash);
 CREATE TABLE vectors (row INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE);
 """
+# the names a document credits as its source (simdedup.io.credits); stores made before it lack
+# the table until their next add, and read as crediting nothing
+CREDITS = "CREATE TABLE IF NOT EXISTS credits (doc_seq INTEGER NOT NULL, credit TEXT NOT NULL)"
 _COLUMNS = "p.id, d.doc_id, p.para, d.outlet, d.date, d.title, p.text, v.row, d.seq, p.start, p.end"
 _FROM = "paragraphs p JOIN documents d ON d.seq = p.doc_seq JOIN vectors v ON v.hash = p.hash"
 _ORPHAN = "NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.hash = vectors.hash)"
@@ -170,9 +173,15 @@ class Catalog:
         return (int(row[0]), str(row[1])) if row else None
 
     def put_document(
-        self, record: Record, content_hash: str, paragraphs: Sequence[Segment], seq: int | None
+        self,
+        record: Record,
+        content_hash: str,
+        paragraphs: Sequence[Segment],
+        seq: int | None,
+        credits: Sequence[str] = (),
     ) -> None:
-        """Insert a document (``seq=None``) or replace document ``seq`` and its paragraphs."""
+        """Insert a document (``seq=None``) or replace document ``seq``, its paragraphs and the
+        names it credits as its source."""
         values = (record.source, record.outlet, record.date, record.title, content_hash)
         if seq is None:
             cursor = self._db.execute(
@@ -188,6 +197,11 @@ class Catalog:
                 (*values, seq),
             )
             self._db.execute("DELETE FROM paragraphs WHERE doc_seq = ?", (seq,))
+        self._db.execute(CREDITS)
+        self._db.execute("DELETE FROM credits WHERE doc_seq = ?", (seq,))
+        self._db.executemany(
+            "INSERT INTO credits (doc_seq, credit) VALUES (?, ?)", ((seq, c) for c in credits)
+        )
         self._db.executemany(
             "INSERT INTO paragraphs (doc_seq, para, start, end, text, hash) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -279,6 +293,19 @@ class Catalog:
             dates=np.array([r[3] or "" for r in rows], dtype=object),
             lengths=np.array([r[4] for r in rows], dtype=np.int64),
         )
+
+    def credits(self, doc_seqs: Iterable[int]) -> dict[int, list[str]]:
+        """The names each document credits as its source (none for a document without)."""
+        seqs = sorted(set(doc_seqs))
+        out: dict[int, list[str]] = {seq: [] for seq in seqs}
+        try:
+            sql = "SELECT doc_seq, credit FROM credits WHERE doc_seq IN ({})"
+            rows = list(self._select_in(sql, seqs))
+        except sqlite3.OperationalError:  # no table: a store from before credits were read
+            return out
+        for seq, credit in rows:
+            out[seq].append(credit)
+        return out
 
     def paragraphs(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
         """Paragraphs by id (see :attr:`ParagraphTable.ids`)."""

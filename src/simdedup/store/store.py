@@ -43,6 +43,7 @@ from simdedup.embed.encoder import (
 from simdedup.embed.worker import EmbedWorker
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
+from simdedup.io.credits import wire_credits
 from simdedup.io.records import Record
 from simdedup.paragraph import Paragraph
 from simdedup.segment import Segment, Segmenter, WholeText
@@ -411,7 +412,8 @@ class Store:
             stats.unchanged += 1
             return []
         paragraphs = segmenter.split(record.doc_id, record.text)
-        self.catalog.put_document(record, content, paragraphs, state[0] if state else None)
+        credits = wire_credits(record.text)
+        self.catalog.put_document(record, content, paragraphs, state[0] if state else None, credits)
         if state is None:
             stats.documents += 1
         else:
