@@ -5,8 +5,10 @@ corpus (a sample of the unclustered paragraphs) is one more. A term's weight in 
 share of the class's paragraphs that contain it, times ``log(1 + A / f)``, where ``f`` is the
 term's paragraph count over all classes and ``A`` the mean number of paragraphs per class.
 The share is squared, and paragraphs are counted rather than words: a label should show what
-most members say, not a phrase of the two wire copies in a cluster. Bigrams are real phrases
-(two adjacent words, neither a stop word), not words left side by side by stop-word removal.
+most members say, not a phrase of the two wire copies in a cluster. Only terms that at least
+half of a cluster's paragraphs contain are candidates (:data:`MIN_SHARE`), so every keyword is
+something most members say. Bigrams are real phrases (two adjacent words, neither a stop word,
+no punctuation between them), not words left side by side by stop-word removal.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import numpy as np
 
 # Words of two letters or more, and ordinals written in digits ("30th", "75th").
 _TOKEN = re.compile(r"\b(?:[^\W\d_][\w'’-]*[^\W_]|\d+(?:st|nd|rd|th))\b")
+_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»—–]|\s-\s")  # a phrase does not run across these
+MIN_SHARE = 0.5  # a keyword is in at least half of its cluster's paragraphs
 # Words that say who spoke or when, not what was said.
 REPORTING = frozenset(
     [
@@ -69,10 +73,14 @@ def cluster_keywords(
     stop = ENGLISH_STOP_WORDS | REPORTING
 
     def analyze(text: str) -> list[str]:
-        words = _TOKEN.findall(text.lower())
-        keep = [w not in stop for w in words]
-        out = [w for w, k in zip(words, keep) if k]
-        out += [f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb]
+        out: list[str] = []
+        for span in _BREAK.split(text.lower()):
+            words = _TOKEN.findall(span)
+            keep = [w not in stop for w in words]
+            out += [w for w, k in zip(words, keep) if k]
+            out += [
+                f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb
+            ]
         return out
 
     vectorizer = CountVectorizer(binary=True, analyzer=analyze)
@@ -93,7 +101,8 @@ def cluster_keywords(
     out = []
     for c in range(len(clusters)):
         row = per_class.getrow(c)
-        weight = (row.data / max(sizes[c], 1.0)) ** 2 * idf[row.indices]
+        share = row.data / max(sizes[c], 1.0)
+        weight = np.where(share >= MIN_SHARE, share**2 * idf[row.indices], 0.0)
         out.append(_pick(terms[row.indices], weight, top))
     return out
 
