@@ -155,6 +155,7 @@ def similar_command(
     until: str | None,
     as_json: bool,
     as_csv: bool,
+    full: bool,
     **opts: Any,
 ) -> None:
     """Where else was QUERY said? QUERY is text, @FILE, or - (stdin)."""
@@ -177,7 +178,7 @@ def similar_command(
     elif as_csv:
         click.echo(matches_csv(matches), nl=False)
     elif matches:
-        click.echo(matches_table(matches))
+        click.echo(matches_table(matches, full=full))
     else:
         click.echo("no paragraph matches (try a lower --threshold or fewer filters)", err=True)
 
@@ -240,6 +241,7 @@ def dedup_command(
     output: Path | None,
     as_json: bool,
     as_csv: bool,
+    full: bool,
     **opts: Any,
 ) -> None:
     """Group near-duplicate paragraphs (reprints, light edits) across documents."""
@@ -267,7 +269,7 @@ def dedup_command(
     elif as_csv:
         click.echo(result.to_csv(), nl=False)
     else:
-        click.echo(dedup_listing(result))
+        click.echo(dedup_listing(result, full=full))
 
 
 def _find_talking_points(
@@ -305,7 +307,12 @@ def _find_talking_points(
 @format_options
 @handle_errors
 def talking_points_command(
-    paths: tuple[str, ...], store_dir: Path | None, as_json: bool, as_csv: bool, **opts: Any
+    paths: tuple[str, ...],
+    store_dir: Path | None,
+    as_json: bool,
+    as_csv: bool,
+    full: bool,
+    **opts: Any,
 ) -> None:
     """Group paragraphs that make the same claim across outlets, biggest first."""
     from simdedup.cli.output import talking_points_table
@@ -317,7 +324,7 @@ def talking_points_command(
     elif as_csv:
         click.echo(result.to_csv(), nl=False)
     elif result.talking_points:
-        click.echo(talking_points_table(result))
+        click.echo(talking_points_table(result, full=full))
     else:
         click.echo("no talking points found (try a lower --threshold or --min-size)", err=True)
 

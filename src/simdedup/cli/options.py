@@ -104,6 +104,9 @@ def engine_options(func: F) -> F:
 
 
 def format_options(func: F) -> F:
+    func = click.option(
+        "--full", is_flag=True, help="Whole texts, wrapped, instead of one-line excerpts."
+    )(func)
     func = click.option("--csv", "as_csv", is_flag=True, help="CSV output.")(func)
     func = click.option("--json", "as_json", is_flag=True, help="JSON output.")(func)
     return func

@@ -6,8 +6,11 @@ import csv
 import io
 import re
 import shutil
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from simdedup.segment import normalize_text
 
 if TYPE_CHECKING:
     from simdedup.cluster.talking_points import TalkingPointsResult
@@ -15,60 +18,55 @@ if TYPE_CHECKING:
     from simdedup.paragraph import Paragraph
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+INDENT = "    "
 
 
 def terminal_width() -> int:
     return max(60, shutil.get_terminal_size(fallback=(120, 24)).columns)
 
 
+def safe(text: str) -> str:
+    """``text`` with control and bidi characters shown as U+FFFD, never sent raw."""
+    return _CONTROL.sub("\ufffd", text.replace("\t", " ").replace("\n", " "))
+
+
 def excerpt(text: str, width: int) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
-    flat = _SPACE.sub(" ", text).strip()
+    flat = _SPACE.sub(" ", safe(text)).strip()
     if len(flat) <= width:
         return flat
     return flat[: max(1, width - 1)].rstrip() + "…"
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
-    """Left-aligned columns; the last column takes the remaining width and is cut to fit.
-
-    When that would leave the last column less than 40 % of ``width``, the widest other column
-    (long ids, say) is shortened in the middle with an ellipsis.
-    """
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row[:-1]):
-            widths[i] = max(widths[i], len(cell))
-    gaps = 2 * (len(headers) - 1)
-    wanted = max(20, int(0.4 * width))
-    if len(widths) > 1 and sum(widths[:-1]) + gaps + wanted > width:
-        widest = max(range(len(widths) - 1), key=lambda i: widths[i])
-        others = sum(widths[:-1]) - widths[widest]
-        widths[widest] = max(len(headers[widest]), 12, width - wanted - gaps - others)
-    last = max(20, width - sum(widths[:-1]) - gaps)
-    lines = []
-    for row in [list(headers), *rows]:
-        cells = [_middle(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        lines.append("  ".join([*cells, excerpt(row[-1], last)]).rstrip())
-    return "\n".join(lines)
+def body(text: str, width: int, full: bool, lead: str = "") -> str:
+    """The indented text line(s) under a heading: ``lead`` and an excerpt cut to ``width``, or
+    with ``full`` the whole text wrapped to it."""
+    flat = _SPACE.sub(" ", safe(lead + text)).strip()
+    if full:
+        return textwrap.fill(
+            flat, width, initial_indent=INDENT, subsequent_indent=INDENT, break_long_words=True
+        )
+    return INDENT + excerpt(flat, width - len(INDENT))
 
 
-def _middle(text: str, width: int) -> str:
-    """``text`` cut to ``width`` by an ellipsis in the middle (ids keep both ends)."""
-    if len(text) <= width:
-        return text
-    head = (width - 1) // 2
-    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
-
-
-def matches_table(matches: Sequence[Paragraph], width: int | None = None) -> str:
-    rows = [
-        [str(m.rank), f"{m.score:.3f}", m.outlet or "-", m.date or "-", m.pid, m.text]
-        for m in matches
-    ]
-    return table(
-        ["rank", "score", "outlet", "date", "pid", "excerpt"], rows, width or terminal_width()
-    )
+def matches_table(
+    matches: Sequence[Paragraph], width: int | None = None, full: bool = False
+) -> str:
+    """Each result on a heading line (rank, score, date, the whole pid), then the outlet and the
+    text below it; results with the same text as one above fold into it ("+N copies")."""
+    width = width or terminal_width()
+    folded: dict[str, list[Paragraph]] = {}
+    for m in matches:
+        folded.setdefault(normalize_text(m.text), []).append(m)
+    blocks = []
+    for same in folded.values():
+        m = same[0]
+        more = f"  +{len(same) - 1} {'copy' if len(same) == 2 else 'copies'}" * (len(same) > 1)
+        head = f"{m.rank:>3}  {m.score:.3f}  {m.date or '-':<10}  {safe(m.pid)}{more}"
+        outlets = ", ".join(dict.fromkeys(x.outlet or "-" for x in same))
+        blocks.append(head + "\n" + body(m.text, width, full, lead=f"{outlets} · "))
+    return "\n".join(blocks)
 
 
 def matches_csv(matches: Sequence[Paragraph]) -> str:
@@ -91,9 +89,9 @@ def matches_csv(matches: Sequence[Paragraph]) -> str:
     return out.getvalue()
 
 
-def dedup_listing(result: DedupResult, width: int | None = None) -> str:
+def dedup_listing(result: DedupResult, width: int | None = None, full: bool = False) -> str:
     """Each group (kept paragraph first, then its duplicates), then a summary line. A member
-    takes two lines: score, outlet, date and pid, then an excerpt of its text."""
+    takes a heading line (score, date, the whole pid) and its outlet and text below."""
     width = width or terminal_width()
     blocks = []
     for g in result.groups:
@@ -101,14 +99,12 @@ def dedup_listing(result: DedupResult, width: int | None = None) -> str:
         lines = [f"group {g.group} · {g.size} paragraphs · {outlets} outlet{'s' * (outlets != 1)}"]
         if g.tie:
             lines[0] += " · first seen: a tie (kept: first in input)"
-        outlet_width = max(len(m.outlet or "-") for m in g.members)
         for i, m in enumerate(g.members):
             score = "kept " if i == 0 else f"{m.score:.3f}"
-            outlet = (m.outlet or "-").ljust(outlet_width)
-            lines.append(f"  {score}  {outlet}  {m.date or '-':<10}  {m.pid}")
-            lines.append("         " + excerpt(m.text, width - 9))
+            lines.append(f"  {score}  {m.date or '-':<10}  {safe(m.pid)}")
+            lines.append(body(m.text, width, full, lead=f"{m.outlet or '-'} · "))
         blocks.append("\n".join(lines))
-    blocks.append(dedup_summary(result))
+    blocks.append(textwrap.fill(dedup_summary(result), width))
     return "\n\n".join(blocks)
 
 
@@ -120,20 +116,23 @@ def dedup_summary(result: DedupResult) -> str:
     )
 
 
-def talking_points_table(result: TalkingPointsResult) -> str:
-    """One line per talking point: id, size, outlets, first seen, label and representative."""
-    headers = ("id", "size", "outlets", "first seen", "first outlet", "label: representative")
-    rows = []
+def talking_points_table(
+    result: TalkingPointsResult, width: int | None = None, full: bool = False
+) -> str:
+    """Each talking point on a heading line (the whole id, size, outlets, first seen), then its
+    label and representative paragraph below."""
+    width = width or terminal_width()
+    blocks = []
     for tp in result.talking_points:
         text = next(m.text for m in tp.members if m.pid == tp.representative)
         first = (tp.first_seen.outlet or "-") + (" (tie)" if tp.first_seen.tie else "")
-        rows.append(
-            (tp.id, str(tp.size), str(tp.n_outlets), tp.first_seen.date or "-", first,
-             f"[{tp.label}] {text}")
-        )  # fmt: skip
+        seen = tp.first_seen.date or "-"
+        head = f"{tp.id}  {tp.size} paragraphs · {tp.n_outlets} outlets · first {seen}"
+        head += " " + excerpt(first, max(8, width - len(head) - 1))
+        blocks.append(head + "\n" + body(text, width, full, lead=f"[{tp.label}] "))
     clustered = sum(tp.size for tp in result.talking_points)
     footer = (
-        f"\n{len(result.talking_points)} talking points, {clustered} paragraphs; "
+        f"{len(result.talking_points)} talking points, {clustered} paragraphs; "
         f"{result.unclustered} paragraphs in none (threshold {result.threshold:g})"
     )
-    return table(headers, rows, terminal_width()) + footer
+    return "\n".join([*blocks, "", textwrap.fill(footer, width)])

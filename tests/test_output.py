@@ -1,0 +1,77 @@
+"""Terminal output that fits: at 80 columns no line of ``similar``, ``dedup`` or
+``talking-points`` is longer than 80 characters, every pid shown is whole, ``--full`` prints
+whole texts, identical texts fold into one ``similar`` row, and control characters in the data
+never reach the terminal raw. The real CLI in a subprocess, the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+CORPUS = str(EXAMPLES / "corpus.jsonl")
+QUERY = "the 30th anniversary of diplomatic ties"
+
+
+def cli(*args: str, columns: int = 80) -> str:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    done = subprocess.run(
+        [sys.executable, "-m", "simdedup", *args, "--quiet"],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("similar", QUERY, CORPUS, "-k", "8"),
+        ("dedup", CORPUS),
+        ("talking-points", CORPUS),
+    ],
+)
+def test_80_columns_fit_and_pids_are_whole(command: tuple[str, ...]) -> None:
+    shown = cli(*command)
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    data = json.loads(cli(*command, "--json"))
+    if command[0] == "similar":
+        pids = [r["pid"] for r in data["results"]]
+    elif command[0] == "dedup":
+        pids = [m["pid"] for g in data["groups"] for m in g["members"]]
+    else:
+        pids = [tp["id"] for tp in data["talking_points"]]
+    words = set(shown.split())
+    folded = [p for p in pids if p not in words]
+    if command[0] == "similar":  # identical texts fold into the row above: "+N copies"
+        assert len(folded) == shown.count("+1 copy") + 2 * shown.count("+2 copies")
+    else:
+        assert folded == []
+    assert "…" not in "".join(pids)
+
+
+def test_full_prints_whole_texts() -> None:
+    data = json.loads(cli("talking-points", CORPUS, "--json"))
+    tp = data["talking_points"][0]
+    text = next(m["text"] for m in tp["members"] if m["pid"] == tp["representative"])
+    full = " ".join(cli("talking-points", CORPUS, "--full").split())
+    assert " ".join(text.split()) in full
+    assert max(len(line) for line in cli("dedup", CORPUS, "--full").splitlines()) <= 80
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.jsonl"
+    text = "The ministers met on Tuesday \x1b[31mto discuss\x1b[0m the grain corridor\u202e deal."
+    evil.write_text(
+        json.dumps({"id": "a\x1b]0;x\x07", "outlet": "Bad\x1bOutlet", "text": text}) + "\n"
+        + json.dumps({"id": "b", "outlet": "Plain", "text": text}) + "\n"
+    )  # fmt: skip
+    for command in (("dedup", str(evil)), ("similar", "grain corridor", str(evil))):
+        shown = cli(*command)
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "ministers met on Tuesday" in shown
