@@ -8,7 +8,7 @@ import json
 import pytest
 
 import simdedup
-from conftest import EXAMPLES
+from conftest import EXAMPLES, HashingEncoder
 from simdedup.duplicates.provenance import CREDIT, DATE, TIE, Source, origin
 from simdedup.io.credits import byline_outlet, matches, wire_credits
 
@@ -88,3 +88,25 @@ def test_copies_point_to_the_original_on_the_sample_corpus(
         docs = {m.doc_id for m in g.members}
         if docs & originals and docs & set(origin_of):
             assert g.members[0].doc_id in originals or g.tie
+
+
+def test_outlets_are_read_from_bylines_and_credits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pages = {
+        "a.txt": "Headline of the day\n\nChina\n17:32, 09-Apr-2024\nCGTN\n\nThe body text.",
+        "b.txt": "Headline\nBy Xinhua\n\nBEIJING - The body text of the story.",
+        "c.txt": "Headline\n\nThe body text of the story.\n\nSource(s): Xinhua News Agency",
+        "d.txt": "Headline\n\nThe body text of the story, with no credit at all.",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text)
+    read = {r.doc_id: (r.outlet, r.outlet_source) for r in simdedup.read_records([tmp_path])}
+    assert read == {
+        "a.txt": ("CGTN", "byline"),
+        "b.txt": ("Xinhua", "byline"),
+        "c.txt": ("Xinhua News Agency", "credit"),
+        "d.txt": (None, None),
+    }
+    with simdedup.Store.create(tmp_path / "s.store", encoder=HashingEncoder()) as store:
+        store.add([tmp_path / "a.txt"])
+        ((record, _),) = list(store.documents())
+        assert (record.outlet, record.outlet_source) == ("CGTN", "byline")

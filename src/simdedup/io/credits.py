@@ -15,13 +15,16 @@ import re
 
 _NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|News|the))*"
 _PATTERNS = [
-    re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-|:)"),  # ARDENHOLM, Sept. 3 (VNA) --
+    re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"),  # ARDENHOLM, Sept. 3 (VNA) --
     re.compile(rf"^\s*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M),  # (Xinhua) 18:45, November 19
     re.compile(r"/([A-Z][A-Za-z]{1,12})/"),  # MOSCOW, May 5 /TASS/
     re.compile(rf"(?:--|—|–)\s*({_NAME})\s*$", re.M),  # ... -- Reuters
     re.compile(rf"^\s*Sources?(?:\(s\))?:\s*({_NAME})\s*$", re.M | re.I),  # Source(s): Xinhua
     re.compile(rf"\((?:With )?(?:input|reporting) from ({_NAME})\)", re.I),
     re.compile(rf"^\s*By ({_NAME})\s*$", re.M),  # By AFP
+]
+# in running prose, weaker: used to order copies, not to name a document's outlet
+_PROSE = [
     re.compile(rf",? (?:the )?({_NAME}) (?:reported|said in a report)\b"),
     re.compile(rf"\baccording to (?:the )?({_NAME})\b"),
 ]
@@ -29,10 +32,11 @@ _STANDALONE = re.compile(r"^\s*([A-Z]{2,8})\s*$", re.M)  # a "CGTN" line under t
 _TOP_LINES = 15
 
 
-def wire_credits(text: str) -> list[str]:
-    """The names ``text`` credits as its source, as written, first found first."""
+def wire_credits(text: str, prose: bool = True) -> list[str]:
+    """The names ``text`` credits as its source, as written, first found first; ``prose=False``
+    leaves out credits in running text ("..., X reported", "according to X")."""
     found: dict[str, None] = {}
-    for pattern in _PATTERNS:
+    for pattern in _PATTERNS + (_PROSE if prose else []):
         for match in pattern.finditer(text):
             found[_clean(match.group(1))] = None
     return [name for name in found if name]

@@ -26,11 +26,12 @@ import gzip
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
 from simdedup.errors import InputError
+from simdedup.io.credits import byline_outlet, wire_credits
 from simdedup.io.dates import find_date, normalize_date
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -71,6 +72,7 @@ class Record:
     date: str | None = None
     title: str | None = None
     source: str = ""
+    outlet_source: str | None = None  # metadata | folder | byline | credit (see outlet_from_text)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class ReadStats:
     skipped_files: int = 0
     bad_lines: int = 0
     decode_errors: int = 0
+    outlets_from_text: int = 0  # records whose outlet was read from a byline or wire credit
     warnings: list[str] = field(default_factory=list)
 
 
@@ -228,6 +231,7 @@ class RecordReader:
         text = self._decode(data, str(path))
         meta, body = split_front_matter(text)
         outlet = meta.get("outlet") or (rel.split("/")[0] if "/" in rel else None)
+        origin = "metadata" if meta.get("outlet") else "folder" if outlet else None
         date = normalize_date(meta["date"]) if meta.get("date") else None
         if meta.get("date") and date is None:
             self._warn(f"{path}: front matter date {meta['date']!r} is not a full date; ignored")
@@ -236,14 +240,28 @@ class RecordReader:
         doc_id = meta.get("id") or rel
         self._check_unique(doc_id, str(path))
         self.stats.records += 1
-        return Record(
-            doc_id=doc_id,
-            text=body,
-            outlet=outlet,
-            date=date,
-            title=meta.get("title") or None,
-            source=str(path),
+        return self._with_outlet(
+            Record(
+                doc_id=doc_id,
+                text=body,
+                outlet=outlet,
+                date=date,
+                title=meta.get("title") or None,
+                source=str(path),
+                outlet_source=origin,
+            )
         )
+
+    def _with_outlet(self, record: Record) -> Record:
+        """``record``, its outlet read from its text when no metadata or folder named one."""
+        if record.outlet is not None:
+            return record
+        found = outlet_from_text(record.text)
+        if found is None:
+            return record
+        self.stats.outlets_from_text += 1
+        outlet, origin = found
+        return replace(record, outlet=outlet, outlet_source=origin)
 
     def _jsonl_records(self, name: str, rel: str, lines: Iterator[bytes]) -> Iterator[Record]:
         for lineno, raw in enumerate(lines, start=1):
@@ -337,13 +355,17 @@ class RecordReader:
         if not self._check_unique(doc_id, where):
             return None
         self.stats.records += 1
-        return Record(
-            doc_id=doc_id,
-            text=text,
-            outlet=_str_or_none(obj.get(f.outlet)),
-            date=date,
-            title=_str_or_none(obj.get(f.title)),
-            source=where,
+        outlet = _str_or_none(obj.get(f.outlet))
+        return self._with_outlet(
+            Record(
+                doc_id=doc_id,
+                text=text,
+                outlet=outlet,
+                date=date,
+                title=_str_or_none(obj.get(f.title)),
+                source=where,
+                outlet_source="metadata" if outlet else None,
+            )
         )
 
     def _check_unique(self, doc_id: str, where: str) -> bool:
@@ -378,6 +400,17 @@ def read_records(
 ) -> Iterator[Record]:
     """Stream the records of ``paths`` (files, folders, ``-``); see :class:`RecordReader`."""
     return RecordReader(fields, skip_bad=skip_bad, on_warning=on_warning).read(paths)
+
+
+def outlet_from_text(text: str) -> tuple[str, str] | None:
+    """The outlet a text names, and how: its byline or masthead line near the top
+    (``"byline"``: ``By Xinhua``, a ``CGTN`` line), else the first wire credit it carries
+    (``"credit"``: ``(Xinhua)``, ``Source: Xinhua News Agency``), else ``None``."""
+    byline = byline_outlet(text)
+    if byline:
+        return byline, "byline"
+    credits = wire_credits(text, prose=False)
+    return (credits[0], "credit") if credits else None
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:

@@ -29,7 +29,8 @@ CREATE TABLE documents (
     outlet TEXT,
     date TEXT,
     title TEXT,
-    content_hash TEXT NOT NULL
+    content_hash TEXT NOT NULL,
+    outlet_source TEXT
 );
 CREATE TABLE paragraphs (
     id INTEGER PRIMARY KEY,
@@ -98,6 +99,7 @@ class Catalog:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self._has_outlet_source = False
         try:
             self._db = sqlite3.connect(
                 str(path) if path else ":memory:", timeout=5, isolation_level=None
@@ -182,18 +184,22 @@ class Catalog:
     ) -> None:
         """Insert a document (``seq=None``) or replace document ``seq``, its paragraphs and the
         names it credits as its source."""
-        values = (record.source, record.outlet, record.date, record.title, content_hash)
+        self._outlet_source_column()
+        values = (
+            record.source, record.outlet, record.date, record.title, content_hash,
+            record.outlet_source,
+        )  # fmt: skip
         if seq is None:
             cursor = self._db.execute(
-                "INSERT INTO documents (doc_id, source, outlet, date, title, content_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (doc_id, source, outlet, date, title, content_hash, "
+                "outlet_source) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (record.doc_id, *values),
             )
             seq = int(cursor.lastrowid or 0)
         else:
             self._db.execute(
-                "UPDATE documents SET source=?, outlet=?, date=?, title=?, content_hash=? "
-                "WHERE seq=?",
+                "UPDATE documents SET source=?, outlet=?, date=?, title=?, content_hash=?, "
+                "outlet_source=? WHERE seq=?",
                 (*values, seq),
             )
             self._db.execute("DELETE FROM paragraphs WHERE doc_seq = ?", (seq,))
@@ -294,6 +300,15 @@ class Catalog:
             lengths=np.array([r[4] for r in rows], dtype=np.int64),
         )
 
+    def _outlet_source_column(self) -> None:
+        """Stores made before outlets were read from text get the column on their next add."""
+        if getattr(self, "_has_outlet_source", False):
+            return
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        if "outlet_source" not in columns:
+            self._db.execute("ALTER TABLE documents ADD COLUMN outlet_source TEXT")
+        self._has_outlet_source = True
+
     def credits(self, doc_seqs: Iterable[int]) -> dict[int, list[str]]:
         """The names each document credits as its source (none for a document without)."""
         seqs = sorted(set(doc_seqs))
@@ -341,14 +356,16 @@ class Catalog:
 
     def documents(self) -> Iterator[tuple[Record, list[StoredParagraph]]]:
         """Each document (as a :class:`Record` without its original text) with its paragraphs."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        origin = "outlet_source" if "outlet_source" in columns else "NULL"
         docs = self._db.execute(
-            "SELECT seq, doc_id, outlet, date, title, source FROM documents ORDER BY seq"
+            f"SELECT seq, doc_id, outlet, date, title, source, {origin} FROM documents ORDER BY seq"
         ).fetchall()
-        for seq, doc_id, outlet, date, title, source in docs:
+        for seq, doc_id, outlet, date, title, source, outlet_source in docs:
             paras = self._db.execute(
                 f"SELECT {_COLUMNS} FROM {_FROM} WHERE p.doc_seq = ? ORDER BY p.para", (seq,)
             )
-            record = Record(doc_id, "", outlet, date, title, source or "")
+            record = Record(doc_id, "", outlet, date, title, source or "", outlet_source)
             yield record, [StoredParagraph(*r) for r in paras]
 
     def _select_in(
