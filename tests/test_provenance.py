@@ -83,6 +83,11 @@ def test_copies_point_to_the_original_on_the_sample_corpus(
         first = next(m for m in tp.members if m.pid == tp.first_seen.pid)
         assert first.doc_id not in origin_of or tp.first_seen.tie  # a reprint is never "first"
     assert wrong == 0 and right >= 25
+    kinds = {tp.kind for tp in points}
+    assert kinds == {"talking point", "reprints"}  # reprint groups are told apart, not hidden
+    for tp in points:
+        near = min(m.score for m in tp.members) >= 0.9
+        assert (tp.kind == "reprints") == near
     originals = {g[0] for g in expected["wire_copies"]}
     for g in groups:  # keep="earliest": the agency original, or a tie said as one
         docs = {m.doc_id for m in g.members}

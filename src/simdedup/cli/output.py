@@ -127,12 +127,16 @@ def talking_points_table(
         text = next(m.text for m in tp.members if m.pid == tp.representative)
         first = (tp.first_seen.outlet or "-") + (" (tie)" if tp.first_seen.tie else "")
         seen = tp.first_seen.date or "-"
-        head = f"{tp.id}  {tp.size} paragraphs · {tp.n_outlets} outlets · first {seen}"
+        what = "reprints of one text" if tp.kind == "reprints" else "paragraphs"
+        head = f"{tp.id}  {tp.size} {what} · {tp.n_outlets} outlets · first {seen}"
         head += " " + excerpt(first, max(8, width - len(head) - 1))
         blocks.append(head + "\n" + body(text, width, full, lead=f"[{tp.label}] "))
     clustered = sum(tp.size for tp in result.talking_points)
+    reprints = sum(tp.kind == "reprints" for tp in result.talking_points)
     footer = (
-        f"{len(result.talking_points)} talking points, {clustered} paragraphs; "
+        f"{len(result.talking_points) - reprints} talking points"
+        + (f" and {reprints} reprint groups" if reprints else "")
+        + f", {clustered} paragraphs; "
         f"{result.unclustered} paragraphs in none (threshold {result.threshold:g})"
     )
     return "\n".join([*blocks, "", textwrap.fill(footer, width)])

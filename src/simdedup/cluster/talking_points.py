@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (dedup default)
 PERIODS = ("auto", "week", "month")
+TALKING_POINT = "talking point"
+REPRINTS = "reprints"  # one text reprinted, not a claim told in other words: reported apart
 BACKGROUND = 5000  # unclustered paragraphs sampled as "the rest of the corpus" for keywords
 CSV_COLUMNS = (
     "talking_point", "label", "pid", "doc_id", "para", "outlet", "date", "score", "copies",
@@ -75,6 +77,7 @@ class TalkingPoint:
     outlet_order: list[str]
     timeline: list[dict[str, Any]]
     members: list[Paragraph]
+    kind: str = "talking point"  # or "reprints": every member a near-verbatim copy of one text
 
     @property
     def size(self) -> int:
@@ -435,6 +438,7 @@ def _describe(
         outlet_order=list(dict.fromkeys(p.outlet for p in paras if p.outlet)),
         timeline=_timeline([p.date for p in paras], unit),
         members=members,
+        kind=REPRINTS if float(scores.min()) >= COPY_THRESHOLD else TALKING_POINT,
     )
 
 
