@@ -128,3 +128,34 @@ def test_normalisation_ignores_case_punctuation_and_spacing() -> None:
     assert normalize_text(a) == b
     assert text_hash(a) == text_hash(b.upper())
     assert text_hash(a) != text_hash("China stands ready to work with Brazil, Xi said.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Watch the foreign minister speak at the Brannock forum (Video)", True),
+        ("Fishing fleets return to the Serin Strait after the truce (PHOTOS)", True),
+        ("Xi holds talks with Putin in Beijing, Oct 18, 2023. (PHOTO / XINHUA)", False),
+        ("The two ministers shake hands before the talks. (Photo: Reuters)", False),
+        ("Delegates arrive at the summit venue in Brannock. (File photo)", False),
+    ],
+)
+def test_captions_go_and_headlines_ending_in_video_stay(text: str, kept: bool) -> None:
+    found = [p.text for p in Segmenter(min_chars=20).split("d", text)]
+    assert found == ([text] if kept else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("SXSW: The minister talks tech policy with the crowd in Austin.", None),
+        ("MARKET SNAPSHOT: Stocks rally as oil rebounds on supply worries.", None),
+        ("VIDEO: Fishing fleets return to the Serin Strait after the truce.", None),
+        ("BEIJING - China and Russia withstood many tests together, Xi said.", 10),
+        ("PORT ELSIN, Nov. 9 (VNA) -- Valdoria called on Norvania to halt fire.", 28),
+        ("MOSCOW, May 5 (TASS): Russia and China agreed to expand trade links.", 22),
+    ],
+)
+def test_datelines_need_a_place_and_a_dash_or_a_date_or_agency(text: str, body: int | None) -> None:
+    (paragraph,) = Segmenter(min_chars=20).split("d", text)
+    assert paragraph.text == (text if body is None else text[body:])

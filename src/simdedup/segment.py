@@ -61,7 +61,9 @@ _LINE_PATTERNS: list[tuple[str, int, bool]] = [
     (r"\ball rights reserved\b", 300, False),
     (r"^sources?\s*(\(s\))?\s*:", 120, False),
     # photo captions and credits
-    (r"\(\s*(photos?|file photo|image|video)\b[^)]*\)\s*$", 400, False),
+    # "(PHOTO / XINHUA)", "(Photo: Reuters)", "(File photo)"; a headline's "(Video)" is content
+    (r"\(\s*(photos?|image|video)\s*(/|:|by\b|credit|courtesy)[^)]*\)\s*$", 400, False),
+    (r"\(\s*file (photo|image)[^)]*\)\s*$", 400, False),
     (r"^(photos?|file photo|image|picture)\s*(:|/|by\b|credit)", 400, False),
     (r"\bphoto\s*(credit|courtesy)\b", 400, False),
     (r"(^|[\s.])/\s*[A-Z][\w.&-]*(\s+[A-Z][\w.&-]*){0,3}\s*$", 400, True),  # "2024. /Xinhua"
@@ -83,11 +85,14 @@ _TIMESTAMP_TOKENS = re.compile(
     r"|oct(ober)?|nov(ember)?|dec(ember)?|\d+)\b",
     re.IGNORECASE,
 )
+_PLACE = r"[A-Z][A-Z.'\- ]{1,40}[A-Z.]"  # PORT ELSIN / RIO DE JANEIRO / U.N. (match() anchors)
+_DAY = r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?"  # , Nov. 18
+_AGENCY = r"\s*\([^)]{1,40}\)"  # (Xinhua)
+# A dateline is a place with a dash ("BEIJING -"), or a place with a date or an agency and a
+# dash or colon: "SXSW:", "VIDEO:" or "MARKET SNAPSHOT:" alone are headline words, kept.
 _DATELINE = re.compile(
-    r"[A-Z][A-Z.'\- ]{1,40}[A-Z.]"  # PORT ELSIN / RIO DE JANEIRO / U.N. (match() anchors)
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?)?"  # , Nov. 18
-    r"(?:\s*\([^)]{1,40}\))?"  # (Xinhua)
-    r"\s*(?:--|—|–|-|:)\s+"
+    rf"{_PLACE}(?:(?:{_DAY})?(?:{_AGENCY})?\s*(?:--|—|–|-)"
+    rf"|(?:(?:{_DAY})(?:{_AGENCY})?|{_AGENCY})\s*:)\s+"
 )
 _BULLET = re.compile(r"[\s•·*▪►■◆●>\-–—]+(?=\S)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
