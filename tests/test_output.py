@@ -75,3 +75,15 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
         shown = cli(*command)
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
         assert "ministers met on Tuesday" in shown
+
+
+def test_one_off_work_announces_itself_once(tmp_path: Path) -> None:
+    env = {**os.environ, "SIMDEDUP_MODELS_DIR": str(tmp_path / "models"),
+           "SIMDEDUP_CACHE_DIR": str(tmp_path / "cache")}  # fmt: skip
+    args = [sys.executable, "-m", "simdedup", "dedup", CORPUS, "--model", "all-MiniLM-L6-v2"]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    lines = [x for x in first.stderr.splitlines() if "ONNX" in x]
+    assert lines[0].startswith("exporting the model to ONNX (onnx-int8)") and "once" in lines[0]
+    assert lines[-1].endswith(" s") and "done in" in lines[-1]
+    again = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+    assert "ONNX" not in again.stderr and again.stdout == first.stdout

@@ -161,6 +161,7 @@ def similar_command(
     """Where else was QUERY said? QUERY is text, @FILE, or - (stdin)."""
     from simdedup.checks import check_date
     from simdedup.cli.output import matches_csv, matches_table
+    from simdedup.segment import normalize_text
     from simdedup.store.search import find_similar
 
     _check_format(as_json, as_csv)
@@ -173,7 +174,12 @@ def similar_command(
             since=since, until=until,
         )  # fmt: skip
     if as_json:
-        data = {"query": text, "results": [m.to_dict() for m in matches]}
+        first: dict[str, int] = {}
+        results = []
+        for m in matches:  # identical texts: the table folds them, the JSON says which
+            rank = first.setdefault(normalize_text(m.text), m.rank or 0)
+            results.append({**m.to_dict(), "same_text_as": rank if rank != m.rank else None})
+        data = {"query": text, "results": results}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif as_csv:
         click.echo(matches_csv(matches), nl=False)

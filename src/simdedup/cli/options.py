@@ -4,6 +4,7 @@ the error handler that turns a library error into one line and an exit code."""
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +20,25 @@ ALL_BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "static")  # = simdedup.em
 # literal here so that --help imports nothing heavy
 
 
+def _announce_one_off_work() -> None:
+    """Show the library's one-off work (model exports, distillations) on stderr."""
+    log = logging.getLogger("simdedup")
+    if not any(getattr(h, "simdedup_cli", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.simdedup_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False  # torch and friends may configure the root logger too
+
+
 def handle_errors(func: F) -> F:
     """Turn library errors into one-line messages and a non-zero exit, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("quiet"):
+            _announce_one_off_work()
         try:
             return func(*args, **kwargs)
         except SimdedupError as exc:

@@ -121,7 +121,8 @@ def ensure_merged(base_dir: Path, model_fingerprint: str, artefact: Path | None 
     """The merged model directory in the user cache, made (and checked) first if missing."""
     target = models_dir() / f"{model_fingerprint}-merged-v{MERGE_VERSION}"
     source = artefact or ARTEFACT
-    return build_once(target, MERGED_MARKER, lambda work: _merge(base_dir, work, source))
+    what = f"applying the {CLAIM_MODEL} adapter to {BASE_MODEL}, a few seconds"
+    return build_once(target, MERGED_MARKER, lambda work: _merge(base_dir, work, source), what)
 
 
 def _merge(base_dir: Path, work: Path, artefact: Path) -> None:

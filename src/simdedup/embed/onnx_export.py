@@ -67,7 +67,8 @@ def ensure_exported(model_dir: Path | Callable[[], Path], fingerprint: str, back
         _export(source, work, backend, read_pipeline(source))
 
     # the directory appears only once the export passed its check
-    return build_once(exported_dir(fingerprint, backend), SPEC_FILE, build)
+    what = f"exporting the model to ONNX ({backend}), about 15 s"
+    return build_once(exported_dir(fingerprint, backend), SPEC_FILE, build, what)
 
 
 def read_pipeline(model_dir: Path) -> OnnxSpec:

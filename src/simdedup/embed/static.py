@@ -94,7 +94,8 @@ class StaticEncoder:
         """The model2vec ``StaticModel``, distilled first if the cache has none."""
         if self._static is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            target = build_once(self.directory, "model.safetensors", self._distill)
+            what = "distilling a static model for --fast, about 25 s"
+            target = build_once(self.directory, "model.safetensors", self._distill, what)
             try:
                 from model2vec import StaticModel
             except ImportError:
