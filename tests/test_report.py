@@ -251,3 +251,17 @@ def test_cost_is_linear_in_words() -> None:
     spans = shared_spans(texts)
     assert time.perf_counter() - start < 5  # 180,000 words; pairwise comparison would take ages
     assert len(spans) == 3000 and all(spans)
+
+
+def test_ties_reach_the_page_as_ties() -> None:
+    members = [
+        member("a-1:0", "Alpha", "2024-01-09", "The same text told twice."),
+        member("b-1:0", "Beta", "2024-01-09", "The same text told twice.", copies="a-1:0"),
+    ]
+    members[1]["provenance"] = "tie"
+    seen = {"date": "2024-01-09", "outlet": "Alpha", "pid": "a-1:0", "tie": True}
+    page = render_report(report_data([point("tp-t", members, first_seen=seen)]))
+    p = embedded(page)["points"][0]
+    assert p["first"]["tie"] is True
+    assert [m["provenance"] for m in p["members"]] == [None, "tie"]
+    assert "same text as " in page and "(tie)" in page  # the script labels them so

@@ -220,7 +220,10 @@ function spark(p, w, h, big) {
 
 function seenCell(s) {
   var td = el("td", "when", s && s.date ? s.date : "undated");
-  if (s && s.outlet) { td.appendChild(el("br")); td.appendChild(el("span", "o", s.outlet)); }
+  if (s && s.outlet) {
+    td.appendChild(el("br"));
+    td.appendChild(el("span", "o", s.tie ? s.outlet + " (tie)" : s.outlet));
+  }
   return td;
 }
 
@@ -309,7 +312,8 @@ function drill(p) {
   [["First seen", p.first], ["Last seen", p.last]].forEach(function (r) {
     var s = r[1];
     dl.appendChild(el("dt", null, r[0]));
-    dl.appendChild(el("dd", null, !s ? "\\u2013" : [s.date || "undated", s.outlet, s.pid]
+    dl.appendChild(el("dd", null, !s ? "\\u2013" : [s.date || "undated", s.outlet, s.pid,
+      s.tie ? "a tie: another outlet the same day, nothing says which was first" : ""]
       .filter(function (x) { return x; }).join(" \\u00b7 ")));
   });
   prov.appendChild(dl);
@@ -360,9 +364,12 @@ function drill(p) {
     h.appendChild(el("span", "m-pid", m.pid));
     if (p.rep && m.pid === p.rep.pid) h.appendChild(el("span", "tag rep", "representative"));
     if (m.copies) {
-      var c = el("a", "tag copies", "copies " + m.copies);
+      var tie = m.provenance === "tie";
+      var c = el("a", "tag copies", (tie ? "same text as " : "copies ") + m.copies);
       c.href = "#";
-      c.title = "near-verbatim copy of an earlier paragraph";
+      c.title = tie ? "near-verbatim twin, same day: nothing says which came first"
+        : m.provenance === "credit" ? "near-verbatim copy: its wire credit names the source"
+        : "near-verbatim copy of an earlier paragraph";
       c.addEventListener("click", function (e) {
         e.preventDefault();
         var target = byPid[m.copies];

@@ -150,6 +150,7 @@ def _member(m: Mapping[str, Any], text: str, spans: Sequence[tuple[int, int]]) -
         "date": _text_or_none(m.get("date")),
         "score": None if score is None else round(float(score), 4),
         "copies": _text_or_none(m.get("copies")),
+        "provenance": _text_or_none(m.get("provenance")),
         "parts": parts,
     }
 
@@ -162,6 +163,7 @@ def _seen(seen: Any) -> dict[str, Any] | None:
         "date": _text_or_none(seen.get("date")),
         "outlet": None if outlet is None else _outlet(outlet),
         "pid": _text_or_none(seen.get("pid")),
+        "tie": seen.get("tie") is True,
     }
 
 
