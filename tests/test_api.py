@@ -69,6 +69,14 @@ def test_dedup_takes_the_default_model_a_series_and_embeddings(real_encoder: obj
     assert list(frame["pid"]) == ["0:0", "2:0"] and list(frame["kept"]) == [True, False]
 
 
+def test_dedup_of_records(fake_encoder: HashingEncoder) -> None:
+    records = [simdedup.Record(f"r{i}", t) for i, t in enumerate(TEXTS[:4])]
+    found = simdedup.dedup(records, encoder=fake_encoder)
+    assert found.paragraphs == 3  # records are segmented: "Short." (under 40 characters) is none
+    assert found.selected == [TEXTS[0], TEXTS[1]]
+    assert [d.pid for d in found.filtered] == ["r2:0"]
+
+
 def test_labels_are_zero_based_group_indexes(fake_encoder: HashingEncoder) -> None:
     found = simdedup.Deduplicator(encoder=fake_encoder).fit(TEXTS[:4])
     assert found.labels_.tolist() == [0, -1, 0, -1]

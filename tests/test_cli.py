@@ -86,7 +86,9 @@ def test_similar_on_store_json(store: Path) -> None:
     assert data["query"] == "the 30th anniversary of diplomatic relations"
     assert [r["rank"] for r in data["results"]] == [1, 2, 3]
     first = data["results"][0]
-    assert set(first) == {"rank", "score", "pid", "doc_id", "para", "outlet", "date", "text"}
+    assert set(first) == {
+        "rank", "score", "pid", "doc_id", "para", "outlet", "date", "text", "same_text_as",
+    }  # fmt: skip
     assert {r["pid"] for r in data["results"]} == {"post-1:2", "vna-1:2", "times-1:0"}
     assert all(r["date"] and len(r["date"]) == 10 for r in data["results"])
 

@@ -144,6 +144,10 @@ class Deduplicator:
                 self.result_._texts = None
             elif texts is not None:
                 self.result_._texts = lambda idx: [texts[i] for i in idx]
+            elif loaded.owned:  # records in a store made here: read the kept texts before it goes
+                kept = self.result_.selected_indices
+                found = dict(zip(kept, _texts_at(store, kept)))
+                self.result_._texts = lambda idx: [found[i] for i in idx]
             else:
                 self.result_._texts = lambda idx: _texts_at(store, idx)
         finally:
