@@ -90,9 +90,14 @@ def load(
         embeddings_only = True
     if texts is None:
         if isinstance(data, (list, tuple)) and data and all(isinstance(r, Record) for r in data):
-            records = list(data)
+            if embeddings is not None or outlets is not None or dates is not None:
+                raise InputError("embeddings, outlets and dates go with a list of texts")
             store = Store.memory(encoder=encoder)
-            store.add(records)
+            try:
+                store.add(list(data))
+            except BaseException:
+                store.close()
+                raise
             return Loaded(store, None, owned=True)
         raise InputError(
             "data must be a list or Series of strings, a list of Records, an (n, dim) array of "
