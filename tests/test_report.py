@@ -265,3 +265,20 @@ def test_ties_reach_the_page_as_ties() -> None:
     assert p["first"]["tie"] is True
     assert [m["provenance"] for m in p["members"]] == [None, "tie"]
     assert "same text as " in page and "(tie)" in page  # the script labels them so
+
+
+def test_timeline_periods_read_as_dates() -> None:
+    """The page's axis and bar tips say "Sep 2024" and "week of 2 Sep 2024", not ISO codes."""
+    import shutil
+    import subprocess
+
+    from simdedup.report import assets
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("needs node to run the page's script")
+    script = next(v for v in vars(assets).values() if isinstance(v, str) and "function human" in v)
+    code = script[script.index("var MONTHS") : script.index("function binLabel")]
+    code += 'console.log(["2024-09", "2024-W36", "2025-W01", "2024-09-03"].map(human).join("|"));'
+    out = subprocess.run([node, "-e", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "Sep 2024|week of 2 Sep 2024|week of 30 Dec 2024|3 Sep 2024"

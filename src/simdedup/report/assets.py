@@ -187,9 +187,23 @@ function bins(p, maxBars) {
   p.tl.forEach(function (t) { out[Math.floor(t[0] / g)] += t[1]; });
   return {counts: out, group: g};
 }
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+// "2024-09" -> "Sep 2024", "2024-W36" -> "week of 2 Sep 2024", "2024-09-03" -> "3 Sep 2024"
+function human(period) {
+  var m = /^(\\d{4})-W(\\d{2})$/.exec(period);
+  if (m) {  // the Monday of ISO week m[2]: week 1 holds 4 January
+    var jan4 = new Date(Date.UTC(+m[1], 0, 4)), day = (jan4.getUTCDay() + 6) % 7;
+    var monday = new Date(jan4.getTime() + ((+m[2] - 1) * 7 - day) * 864e5);
+    return "week of " + monday.getUTCDate() + " " + MONTHS[monday.getUTCMonth()] + " " +
+      monday.getUTCFullYear();
+  }
+  m = /^(\\d{4})-(\\d{2})(?:-(\\d{2}))?$/.exec(period);
+  if (!m) return period;
+  return (m[3] ? +m[3] + " " : "") + MONTHS[+m[2] - 1] + " " + m[1];
+}
 function binLabel(i, g) {
   var a = axis[i * g], b = axis[Math.min(axis.length, (i + 1) * g) - 1];
-  return a === b ? a : a + " \\u2013 " + b;
+  return a === b ? human(a) : human(a) + " \\u2013 " + human(b);
 }
 function spark(p, w, h, big) {
   if (!p.tl.length) return '<span class="muted">no dates</span>';
@@ -336,8 +350,8 @@ function drill(p) {
   tl.insertAdjacentHTML("beforeend", spark(p, 900, 96, true));
   if (p.tl.length) {
     var ax = el("div", "tl-axis");
-    ax.appendChild(el("span", null, axis[0]));
-    ax.appendChild(el("span", null, axis[axis.length - 1]));
+    ax.appendChild(el("span", null, human(axis[0])));
+    ax.appendChild(el("span", null, human(axis[axis.length - 1])));
     tl.appendChild(ax);
   }
   d.appendChild(tl);
