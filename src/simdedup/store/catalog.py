@@ -99,7 +99,7 @@ class Catalog:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._has_outlet_source = False
+        self._upgraded = False
         try:
             self._db = sqlite3.connect(
                 str(path) if path else ":memory:", timeout=5, isolation_level=None
@@ -150,6 +150,7 @@ class Catalog:
     def rollback(self) -> None:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
+        self._upgraded = False  # an upgrade made in the rolled-back transaction is gone too
 
     # -- counts -------------------------------------------------------------------------------
 
@@ -184,7 +185,7 @@ class Catalog:
     ) -> None:
         """Insert a document (``seq=None``) or replace document ``seq``, its paragraphs and the
         names it credits as its source."""
-        self._outlet_source_column()
+        self._upgrade()
         values = (
             record.source, record.outlet, record.date, record.title, content_hash,
             record.outlet_source,
@@ -203,7 +204,6 @@ class Catalog:
                 (*values, seq),
             )
             self._db.execute("DELETE FROM paragraphs WHERE doc_seq = ?", (seq,))
-        self._db.execute(CREDITS)
         self._db.execute("DELETE FROM credits WHERE doc_seq = ?", (seq,))
         self._db.executemany(
             "INSERT INTO credits (doc_seq, credit) VALUES (?, ?)", ((seq, c) for c in credits)
@@ -300,14 +300,19 @@ class Catalog:
             lengths=np.array([r[4] for r in rows], dtype=np.int64),
         )
 
-    def _outlet_source_column(self) -> None:
-        """Stores made before outlets were read from text get the column on their next add."""
-        if getattr(self, "_has_outlet_source", False):
+    def _upgrade(self) -> None:
+        """What later versions added to format 1 (the ``credits`` table, the documents'
+        ``outlet_source``), made once, on a store's first write by this version; an older store
+        reads as having none of it until then."""
+        if self._upgraded:
             return
-        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
-        if "outlet_source" not in columns:
+        self._db.execute(CREDITS)
+        if "outlet_source" not in self._columns("documents"):
             self._db.execute("ALTER TABLE documents ADD COLUMN outlet_source TEXT")
-        self._has_outlet_source = True
+        self._upgraded = True
+
+    def _columns(self, table: str) -> set[str]:
+        return {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
 
     def credits(self, doc_seqs: Iterable[int]) -> dict[int, list[str]]:
         """The names each document credits as its source (none for a document without)."""
@@ -356,8 +361,7 @@ class Catalog:
 
     def documents(self) -> Iterator[tuple[Record, list[StoredParagraph]]]:
         """Each document (as a :class:`Record` without its original text) with its paragraphs."""
-        columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
-        origin = "outlet_source" if "outlet_source" in columns else "NULL"
+        origin = "outlet_source" if "outlet_source" in self._columns("documents") else "NULL"
         docs = self._db.execute(
             f"SELECT seq, doc_id, outlet, date, title, source, {origin} FROM documents ORDER BY seq"
         ).fetchall()
