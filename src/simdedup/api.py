@@ -100,12 +100,8 @@ def similar(
         raise InputError(f"query must be a string; got {type(query).__name__}")
     check_int(k, "k")
     check_threshold(threshold)
-    loaded = load(data, encoder=make_encoder_for(encoder))
-    try:
-        return find_similar(loaded.store, query, k=k, threshold=threshold)
-    finally:
-        if loaded.owned:
-            loaded.store.close()
+    with load(data, encoder=make_encoder_for(encoder)) as got:
+        return find_similar(got.store, query, k=k, threshold=threshold)
 
 
 class Store(base.Store):

@@ -228,23 +228,15 @@ class TalkingPointFinder:
         each one paragraph, with optional ``outlets`` and ``dates`` (one per text) and
         ``embeddings``; a list of Records; or a :class:`~simdedup.store.store.Store`. Sets
         ``result_``, ``labels_`` and ``ids_``."""
-        loaded = load(
-            data,
-            encoder=make_encoder_for(self.encoder),
-            embeddings=embeddings,
-            outlets=outlets,
-            dates=dates,
-        )
-        if loaded.embeddings_only:
-            loaded.store.close()
-            raise InputError(
-                "talking points need texts (for keywords and figures), not only embeddings"
-            )
-        try:
-            self._fit(loaded.store)
-        finally:
-            if loaded.owned:
-                loaded.store.close()
+        encoder = make_encoder_for(self.encoder)
+        with load(
+            data, encoder=encoder, embeddings=embeddings, outlets=outlets, dates=dates
+        ) as got:
+            if got.embeddings_only:
+                raise InputError(
+                    "talking points need texts (for keywords and figures), not only embeddings"
+                )
+            self._fit(got.store)
         return self
 
     def save(self, store: Store) -> None:

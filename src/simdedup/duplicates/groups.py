@@ -136,23 +136,19 @@ class Deduplicator:
         :class:`~simdedup.store.store.Store`. ``embeddings`` may give the vectors of a list of
         strings. Texts are embedded in memory with ``encoder`` (default: the claim model);
         nothing is written to ``data``. Sets ``result_`` and ``labels_``."""
-        loaded = load(data, encoder=make_encoder_for(self.encoder), embeddings=embeddings)
-        try:
-            self._fit(loaded.store, texts_known=not loaded.embeddings_only)
-            store, texts = loaded.store, loaded.texts
-            if loaded.embeddings_only:
+        with load(data, encoder=make_encoder_for(self.encoder), embeddings=embeddings) as got:
+            self._fit(got.store, texts_known=not got.embeddings_only)
+            store, texts = got.store, got.texts
+            if got.embeddings_only:
                 self.result_._texts = None
             elif texts is not None:
                 self.result_._texts = lambda idx: [texts[i] for i in idx]
-            elif loaded.owned:  # records in a store made here: read the kept texts before it goes
+            elif got.owned:  # records in a store made here: read the kept texts before it goes
                 kept = self.result_.selected_indices
                 found = dict(zip(kept, _texts_at(store, kept)))
                 self.result_._texts = lambda idx: [found[i] for i in idx]
             else:
                 self.result_._texts = lambda idx: _texts_at(store, idx)
-        finally:
-            if loaded.owned:
-                loaded.store.close()
         return self
 
     def _fit(self, store: Store, texts_known: bool = True) -> None:

@@ -25,13 +25,20 @@ Corpus = Any  # Store | Sequence[str] | pandas/polars Series | Sequence[Record] 
 @dataclass
 class Loaded:
     """A corpus as a store; ``texts`` are the input strings (``None`` for a Store or records;
-    ``#0``, ``#1``, ... stand-ins for embeddings) and ``owned`` says the store was made here
-    (close it when done)."""
+    ``#0``, ``#1``, ... stand-ins for embeddings) and ``owned`` says the store was made here;
+    as a context manager it closes such a store on leaving."""
 
     store: Store
     texts: list[str] | None
     owned: bool
     embeddings_only: bool = False
+
+    def __enter__(self) -> Loaded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned:
+            self.store.close()
 
 
 def make_encoder_for(encoder: Encoder | str | None) -> Encoder | None:
@@ -92,13 +99,7 @@ def load(
         if isinstance(data, (list, tuple)) and data and all(isinstance(r, Record) for r in data):
             if embeddings is not None or outlets is not None or dates is not None:
                 raise InputError("embeddings, outlets and dates go with a list of texts")
-            store = Store.memory(encoder=encoder)
-            try:
-                store.add(list(data))
-            except BaseException:
-                store.close()
-                raise
-            return Loaded(store, None, owned=True)
+            return Loaded(_memory_store(encoder, list(data)), None, owned=True)
         raise InputError(
             "data must be a list or Series of strings, a list of Records, an (n, dim) array of "
             f"embeddings or a simdedup.Store; got {type(data).__name__}"
@@ -113,19 +114,25 @@ def load(
         if encoder is not None:
             raise InputError("give either encoder= or embeddings=, not both")
         encoder = Precomputed(texts, embeddings)
+    records = [
+        Record(str(i), text, outlet=outlets[i], date=_date(dates[i], i))
+        for i, text in enumerate(texts)
+    ]
+    store = _memory_store(encoder, records, WholeText())
+    return Loaded(store, texts, owned=True, embeddings_only=embeddings_only)
+
+
+def _memory_store(
+    encoder: Encoder | None, records: list[Record], segmenter: WholeText | None = None
+) -> Store:
+    """An in-memory store holding ``records`` (closed again if adding them fails)."""
     store = Store.memory(encoder=encoder)
     try:
-        store.add(
-            [
-                Record(str(i), text, outlet=outlets[i], date=_date(dates[i], i))
-                for i, text in enumerate(texts)
-            ],
-            segmenter=WholeText(),
-        )
+        store.add(records, segmenter=segmenter)
     except BaseException:
         store.close()
         raise
-    return Loaded(store, texts, owned=True, embeddings_only=embeddings_only)
+    return store
 
 
 def _is_array(data: Any) -> bool:
