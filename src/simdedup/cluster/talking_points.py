@@ -403,10 +403,8 @@ def _describe(
         range(len(paras)),
         key=lambda i: (paras[i].date or "~", i != first, links[i][1] == provenance.CREDIT, i),
     )
-    paras, vectors = [paras[i] for i in order], vectors[order]
-    links = [links[i] for i in order]
-    pid_at = [p.pid for p in paras]
-    was = {old: new for new, old in enumerate(order)}
+    copied = [(paras[j].pid if j >= 0 else None, why or None) for j, why in links]
+    paras, vectors, copied = [paras[i] for i in order], vectors[order], [copied[i] for i in order]
     total = vectors.sum(axis=0)
     medoid = int(np.argmax(vectors @ total))
     scores = vectors @ vectors[medoid]
@@ -414,9 +412,9 @@ def _describe(
         Paragraph(
             pid=p.pid, doc_id=p.doc_id, para=p.para, outlet=p.outlet, date=p.date,
             score=round(float(s), 4), text=p.text,
-            copies=pid_at[was[j]] if j >= 0 else None, provenance=why or None,
+            copies=source, provenance=why,
         )
-        for p, s, (j, why) in zip(paras, scores, links)
+        for p, s, (source, why) in zip(paras, scores, copied)
     ]  # fmt: skip
     outlets = Counter(p.outlet for p in paras if p.outlet)
     return TalkingPoint(
