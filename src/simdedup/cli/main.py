@@ -160,8 +160,7 @@ def similar_command(
 ) -> None:
     """Where else was QUERY said? QUERY is text, @FILE, or - (stdin)."""
     from simdedup.checks import check_date
-    from simdedup.cli.output import matches_csv, matches_table
-    from simdedup.segment import normalize_text
+    from simdedup.cli.output import matches_csv, matches_table, same_text_as
     from simdedup.store.search import find_similar
 
     _check_format(as_json, as_csv)
@@ -174,11 +173,10 @@ def similar_command(
             since=since, until=until,
         )  # fmt: skip
     if as_json:
-        first: dict[str, int] = {}
-        results = []
-        for m in matches:  # identical texts: the table folds them, the JSON says which
-            rank = first.setdefault(normalize_text(m.text), m.rank or 0)
-            results.append({**m.to_dict(), "same_text_as": rank if rank != m.rank else None})
+        results = [  # identical texts: the table folds them, the JSON says which
+            {**m.to_dict(), "same_text_as": None if j is None else matches[j].rank}
+            for m, j in zip(matches, same_text_as(matches))
+        ]
         data = {"query": text, "results": results}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif as_csv:

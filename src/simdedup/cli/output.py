@@ -50,15 +50,26 @@ def body(text: str, width: int, full: bool, lead: str = "") -> str:
     return INDENT + excerpt(flat, width - len(INDENT))
 
 
+def same_text_as(matches: Sequence[Paragraph]) -> list[int | None]:
+    """For each result, the position of the first earlier result with the same text
+    (normalised), or ``None``: what the table folds and the JSON flags."""
+    first: dict[str, int] = {}
+    out: list[int | None] = []
+    for i, m in enumerate(matches):
+        j = first.setdefault(normalize_text(m.text), i)
+        out.append(None if j == i else j)
+    return out
+
+
 def matches_table(
     matches: Sequence[Paragraph], width: int | None = None, full: bool = False
 ) -> str:
     """Each result on a heading line (rank, score, date, the whole pid), then the outlet and the
     text below it; results with the same text as one above fold into it ("+N copies")."""
     width = width or terminal_width()
-    folded: dict[str, list[Paragraph]] = {}
-    for m in matches:
-        folded.setdefault(normalize_text(m.text), []).append(m)
+    folded: dict[int, list[Paragraph]] = {}
+    for i, (m, j) in enumerate(zip(matches, same_text_as(matches))):
+        folded.setdefault(i if j is None else j, []).append(m)
     blocks = []
     for same in folded.values():
         m = same[0]
