@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simdedup.checks import check_date
 from simdedup.errors import InputError
-from simdedup.io.dates import normalize_date
 from simdedup.io.records import Record
 from simdedup.segment import WholeText
 from simdedup.store.store import Store
@@ -115,7 +115,7 @@ def load(
             raise InputError("give either encoder= or embeddings=, not both")
         encoder = Precomputed(texts, embeddings)
     records = [
-        Record(str(i), text, outlet=outlets[i], date=_date(dates[i], i))
+        Record(str(i), text, outlet=outlets[i], date=check_date(dates[i], f"dates[{i}]"))
         for i, text in enumerate(texts)
     ]
     store = _memory_store(encoder, records, WholeText())
@@ -146,12 +146,3 @@ def _per_text(values: Sequence[str | None] | None, name: str, n: int) -> list[st
     if len(listed) != n:
         raise InputError(f"{name} must have one entry per text ({n}); got {len(listed)}")
     return [None if v is None or v == "" else str(v) for v in listed]
-
-
-def _date(value: str | None, i: int) -> str | None:
-    if value is None:
-        return None
-    iso = normalize_date(value)
-    if iso is None:
-        raise InputError(f"dates[{i}] {value!r} is not a date (use YYYY-MM-DD)")
-    return iso
