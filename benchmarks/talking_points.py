@@ -88,7 +88,7 @@ def examples_set() -> tuple[list[str], list[str | None]]:
     segmenter = Segmenter()
     for line in (ROOT / "examples" / "corpus.jsonl").open():
         record = json.loads(line)
-        for p in segmenter.split(record["id"], record["text"]):
+        for p in segmenter.split(record["id"], record["text"], record["title"]):
             texts.append(p.text)
             labels.append(label.get((record["id"], p.para)))
     return texts, labels

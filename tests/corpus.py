@@ -1,5 +1,6 @@
 """A tiny hand-written corpus for tests: a wire story, its reprints, a reworded talking point,
-unrelated paragraphs and an exact repeat. Fictional countries, outlets and officials."""
+unrelated paragraphs and an exact repeat (the headline, which differs from each record's title,
+so the reader keeps it as a paragraph). Fictional countries, outlets and officials."""
 
 from __future__ import annotations
 
@@ -39,9 +40,11 @@ WEATHER = (
 HEADLINE = "Valdoria and Norvania agree to deepen port and grain cooperation"
 
 RECORDS = [
-    {"id": "vna-1", "outlet": "Valdoria News Agency", "date": "2024-11-18", "title": HEADLINE,
+    {"id": "vna-1", "outlet": "Valdoria News Agency", "date": "2024-11-18",
+     "title": "Kost and Sandell meet in Port Elsin",
      "text": "\n\n".join([HEADLINE, WIRE, ANNIVERSARY, TRADE_PACT])},
-    {"id": "post-1", "outlet": "Meridian Post", "date": "November 19, 2024", "title": HEADLINE,
+    {"id": "post-1", "outlet": "Meridian Post", "date": "November 19, 2024",
+     "title": "Port and grain deal for Valdoria and Norvania",
      "text": "\n\n".join([HEADLINE, REPRINT, ANNIVERSARY_REWORDED])},
     {"id": "herald-1", "outlet": "Harbor Herald", "date": "2024.11.20", "title": "Floods",
      "text": "\n\n".join([UNRELATED, WEATHER])},

@@ -150,7 +150,7 @@ SIGNATURES = {
     "TalkingPointFinder.save": "(self, store)",
     "Store.open": "(path, *, encoder=None, index=None)",
     "Store.memory": "(*, encoder=None, index='auto', cache=None)",
-    "Store.add": "(self, records, *, segmenter=None, progress=None, engine=None)",
+    "Store.add": "(self, records, *, segmenter=None, progress=None, engine=None, on_removed=None)",
     "Store.similar": "(self, query, *, k=10, threshold=None, only_outlets=None, since=None, "
     "until=None)",
     "Store.dedup": "(self, threshold=None, **settings)",

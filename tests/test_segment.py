@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from simdedup.segment import Segmenter, is_boilerplate, normalize_text, text_hash
+from simdedup.segment import RULES, Segmenter, is_boilerplate, normalize_text, text_hash
 
 SCRAPED = """\
 We use cookies to improve your experience. By continuing to browse you agree to our Cookie Policy.
@@ -33,14 +33,14 @@ Related Articles
 
 Valdoria hosts coastal council summit and welcomes new observer members from the south
 """
+LONG = "The two ministers agreed to reopen the grain corridor before the winter season."
 
 
 def test_scraped_page_keeps_only_article_paragraphs() -> None:
     paragraphs = Segmenter().split("doc", SCRAPED)
     texts = [p.text for p in paragraphs]
     assert texts == [
-        "Ministers pledge deeper cooperation on grain corridor",
-        "Ministers pledge deeper cooperation on grain corridor",
+        "Ministers pledge deeper cooperation on grain corridor",  # once: the repeat is dropped
         "The foreign ministers of Valdoria and Norvania agreed on Monday to expand the grain "
         "corridor across the northern strait.",
         "Both sides said the corridor would stay open throughout the winter shipping season.",
@@ -54,7 +54,37 @@ def test_paragraph_ids_offsets_and_hashes() -> None:
     for p in paragraphs:
         assert SCRAPED[p.start : p.end] == p.text
         assert p.hash == text_hash(p.text)
-    assert paragraphs[0].hash == paragraphs[1].hash  # the repeated headline
+
+
+def test_explain_names_the_rule_behind_every_removal() -> None:
+    kept, removed = Segmenter().explain("doc", SCRAPED)
+    assert kept == Segmenter().split("doc", SCRAPED)
+    for cut in removed:
+        assert SCRAPED[cut.start : cut.end] == cut.text and cut.rule in RULES
+    rules = {cut.rule for cut in removed}
+    assert {"cookie/privacy banner", "repeated headline", "dateline", "timestamp"} <= rules
+    dateline = next(cut for cut in removed if cut.rule == "dateline")
+    assert dateline.text.startswith("PORT ELSIN, Nov. 18 (VNA)")
+    headline = next(cut for cut in removed if cut.rule == "repeated headline")
+    assert headline.text == kept[0].text and headline.start > kept[0].start
+    # everything is accounted for: each character is kept, removed or whitespace
+    covered = [False] * len(SCRAPED)
+    for span in [*kept, *removed]:
+        covered[span.start : span.end] = [True] * (span.end - span.start)
+    assert all(c or ch.isspace() or ch in "•*-" for c, ch in zip(covered, SCRAPED, strict=True))
+
+
+def test_headline_equal_to_the_title_is_dropped_unless_it_is_all_there_is() -> None:
+    headline = "Valdoria and Norvania resume grain talks in Port Elsin"
+    body = f"{headline}\n\n{LONG}"
+    assert [p.text for p in Segmenter().split("d", body, title=headline.upper())] == [LONG]
+    assert len(Segmenter().split("d", body, title="Another title")) == 2
+    assert len(Segmenter(strip_boilerplate=False).split("d", body, title=LONG[:30])) == 2
+    alone = "Ministers pledge deeper cooperation on grain corridor"
+    assert [p.text for p in Segmenter().split("d", alone, title=alone)] == [alone]
+    # a paragraph repeated further down is the article's own text, not a headline
+    again = "\n\n".join([LONG, "Another paragraph of reasonable length for the test.", LONG])
+    assert len(Segmenter().split("d", again)) == 3
 
 
 def test_boilerplate_stripping_can_be_turned_off() -> None:

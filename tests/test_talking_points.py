@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from conftest import EXAMPLES, HashingEncoder
 from simdedup import Record, Store, TalkingPointFinder
 from simdedup.cluster.figures import figures, figures_conflict
-from simdedup.cluster.keywords import cluster_keywords
+from simdedup.cluster.keywords import cluster_keywords, cluster_labels
 from simdedup.cluster.linkage import ClaimClusterer, average_linkage
 from simdedup.errors import InputError
 
@@ -207,6 +208,22 @@ def test_keywords_are_distinctive_and_bigrams_are_real_phrases() -> None:
     assert "corridor open" not in words[0]  # "corridor must stay open" is no phrase "corridor open"
 
 
+def test_label_phrases_are_said_by_most_members_as_written() -> None:
+    clusters = [
+        ["Valdoria supports Norvania's rotating chairmanship, Dovan said.",
+         "Dovan said Valdoria supports Norvania's rotating chairmanship of the council.",
+         "Valdoria firmly supports Norvania's rotating chairmanship"],
+        ["Trade rose to 18.6 billion dollars.", "Trade hit 18.6 billion dollars last year.",
+         "Trade grew"],
+        ["the strait", "the port"],  # nothing distinctive most members say
+    ]  # fmt: skip
+    labels = cluster_labels(clusters, ["the weather was mild", "markets were open"], top=3)
+    assert labels[0][0] == "supports Norvania's rotating chairmanship"  # all three say it
+    assert labels[1][0] == "18.6 billion dollars"  # a decimal point does not end a phrase
+    assert labels[2][0] is None
+    assert cluster_keywords(clusters, []) == [kw for _, kw in cluster_labels(clusters, [])]
+
+
 # -- the finder, real model ------------------------------------------------------------------
 
 
@@ -357,6 +374,19 @@ def test_cli_talking_points_json_on_the_sample_corpus() -> None:
         ids = [tp_of.get(f"{doc}:{para}") for doc, para in planted["members"]]
         top = max(set(ids) - {None}, key=ids.count)
         assert ids.count(top) >= len(ids) // 2
+    # labels and keywords are things most members say, as written
+    terms = said = phrases = 0
+    for t in data["talking_points"]:
+        texts = [m["text"].lower() for m in t["members"]]
+        for term in t["keywords"]:
+            terms += 1
+            said += sum(
+                re.search(rf"\b{re.escape(term)}\b", x) is not None for x in texts
+            ) * 2 >= len(texts)
+        if "," not in t["label"]:  # a phrase, not the keyword fallback
+            phrases += 1
+            assert sum(t["label"].lower() in x for x in texts) * 2 >= len(texts), t["label"]
+    assert said >= 0.95 * terms and phrases >= len(data["talking_points"]) // 2
 
 
 def test_cli_table_csv_and_errors(tmp_path: Path) -> None:

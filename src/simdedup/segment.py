@@ -1,6 +1,6 @@
 """Paragraphs: split an article, strip page boilerplate, normalise, and give stable ids.
 
-An article becomes paragraphs in four steps:
+An article becomes paragraphs in five steps:
 
 1. Split on blank lines into blocks; a block whose lines are hard-wrapped prose is joined into one
    paragraph, any other block gives one paragraph per line (scraped pages put one paragraph on a
@@ -8,10 +8,16 @@ An article becomes paragraphs in four steps:
 2. Drop page furniture that real scrapes carry: cookie and privacy banners, comment forms
    ("Leave a Reply"), "Related Articles" lists (everything after such a heading), copyright and
    "Source(s):" lines, share/search widgets, photo captions and credits, "Published/Updated"
-   lines, "ALSO READ" links.
-3. Strip a leading wire dateline ("PORT ELSIN, Nov. 18 (VNA) -- ") and bullet characters.
+   lines, "ALSO READ" links. Each rule matches only short lines of its own shape, so a sentence
+   that mentions cookies or a headline ending in "(Video)" is content.
+3. Strip a leading wire dateline ("PORT ELSIN, Nov. 18 (VNA) -- ") and bullet characters. A
+   dateline is a capitalised place with a dash, or with a date or an agency and a dash or colon;
+   "SXSW:" or "MARKET SNAPSHOT:" alone is part of a headline and stays.
 4. Drop fragments shorter than ``min_chars``.
+5. Drop a headline the page repeats: a first paragraph equal to the record's title, or equal
+   to an earlier paragraph at the top (never a document's only paragraph).
 
+:meth:`Segmenter.explain` says what each step removed (a :class:`Removed` with its rule).
 Each :class:`Segment` keeps its index among the kept paragraphs (``para``), its character
 offsets into the original text (``text == original[start:end]``), its pid ``"{doc_id}:{para}"``
 and the hash of its normalised text, which the exact-duplicate pass and the embedding cache key on.
@@ -43,38 +49,36 @@ _WIDGETS = {
     "sign in", "log in", "login", "sign up", "advertisement", "back to top", "top",
     "more", "comments", "download app", "home", "next", "previous", "follow us",
 }  # fmt: skip
-# (pattern, longest line it may match, case-sensitive): a line longer than its limit is prose.
 _CONSENT = r"(polic(y|ies)|settings|consent|accept|agree|brows|use of|preferences)"
-_LINE_PATTERNS: list[tuple[str, int, bool]] = [
-    # cookie and privacy banners
-    (rf"\bcookies?\b.*\b{_CONSENT}", 400, False),
-    (rf"\b{_CONSENT}\b.*\bcookies?\b", 400, False),
-    (r"\b(our|your|revised|updated)\b.*\bprivacy (policy|statement|notice|settings)\b", 400, False),
-    (r"^privacy (policy|statement|notice|settings)\b", 120, False),
-    (r"\bterms of (use|service)\b", 200, False),
-    # comment forms
-    (r"^leave a (reply|comment)\b", 120, False),
-    (r"your email address will not be published", 300, False),
-    (r"required fields are marked", 300, False),
-    # copyright and sources
-    (r"^(copyright\b|©|\(c\)\s)", 200, False),
-    (r"\ball rights reserved\b", 300, False),
-    (r"^sources?\s*(\(s\))?\s*:", 120, False),
-    # photo captions and credits
+# (rule, pattern, longest line it may match, case-sensitive): a longer line is prose.
+_LINE_PATTERNS: list[tuple[str, str, int, bool]] = [
+    ("cookie/privacy banner", rf"\bcookies?\b.*\b{_CONSENT}", 400, False),
+    ("cookie/privacy banner", rf"\b{_CONSENT}\b.*\bcookies?\b", 400, False),
+    ("cookie/privacy banner",
+     r"\b(our|your|revised|updated)\b.*\bprivacy (policy|statement|notice|settings)\b", 400, False),
+    ("cookie/privacy banner", r"^privacy (policy|statement|notice|settings)\b", 120, False),
+    ("cookie/privacy banner", r"\bterms of (use|service)\b", 200, False),
+    ("comment form", r"^leave a (reply|comment)\b", 120, False),
+    ("comment form", r"your email address will not be published", 300, False),
+    ("comment form", r"required fields are marked", 300, False),
+    ("copyright", r"^(copyright\b|©|\(c\)\s)", 200, False),
+    ("copyright", r"\ball rights reserved\b", 300, False),
+    ("source line", r"^sources?\s*(\(s\))?\s*:", 120, False),
     # "(PHOTO / XINHUA)", "(Photo: Reuters)", "(File photo)"; a headline's "(Video)" is content
-    (r"\(\s*(photos?|image|video)\s*(/|:|by\b|credit|courtesy)[^)]*\)\s*$", 400, False),
-    (r"\(\s*file (photo|image)[^)]*\)\s*$", 400, False),
-    (r"^(photos?|file photo|image|picture)\s*(:|/|by\b|credit)", 400, False),
-    (r"\bphoto\s*(credit|courtesy)\b", 400, False),
-    (r"(^|[\s.])/\s*[A-Z][\w.&-]*(\s+[A-Z][\w.&-]*){0,3}\s*$", 400, True),  # "2024. /Xinhua"
-    # links and bylines
-    (r"^(also read|read also|see also|read more|related)\s*:", 300, False),
-    (r"^\(?with (input|additional reporting) from\b.*\)?$", 120, False),
-    (r"^(editor|edited by|reporter|writer|translator|author)s?\s*:", 120, False),
+    ("photo caption",
+     r"\(\s*(photos?|image|video)\s*(/|:|by\b|credit|courtesy)[^)]*\)\s*$", 400, False),
+    ("photo caption", r"\(\s*file (photo|image)[^)]*\)\s*$", 400, False),
+    ("photo caption", r"^(photos?|file photo|image|picture)\s*(:|/|by\b|credit)", 400, False),
+    ("photo caption", r"\bphoto\s*(credit|courtesy)\b", 400, False),
+    # "... on Tuesday. /Xinhua"
+    ("photo caption", r"(^|[\s.])/\s*[A-Z][\w.&-]*(\s+[A-Z][\w.&-]*){0,3}\s*$", 400, True),
+    ("link", r"^(also read|read also|see also|read more|related)\s*:", 300, False),
+    ("byline", r"^\(?with (input|additional reporting) from\b.*\)?$", 120, False),
+    ("byline", r"^(editor|edited by|reporter|writer|translator|author)s?\s*:", 120, False),
 ]  # fmt: skip
 _BOILERPLATE = [
-    (re.compile(p) if case else re.compile(p, re.IGNORECASE), limit)
-    for p, limit, case in _LINE_PATTERNS
+    (rule, re.compile(p) if case else re.compile(p, re.IGNORECASE), limit)
+    for rule, p, limit, case in _LINE_PATTERNS
 ]
 _TIMESTAMP_LINE = re.compile(
     r"^(published|updated|last updated?|posted|first published|release time)\b", re.IGNORECASE
@@ -96,6 +100,8 @@ _DATELINE = re.compile(
 )
 _BULLET = re.compile(r"[\s•·*▪►■◆●>\-–—]+(?=\S)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+HEADLINE_PARAGRAPHS = 3  # a repeated headline is among the first paragraphs kept ...
+HEADLINE_CHARS = 300  # ... and no longer than this
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -112,6 +118,26 @@ class Segment:
     hash: str
 
 
+@dataclass(frozen=True)
+class Removed:
+    """Text a :class:`Segmenter` left out of a document, and the rule that removed it
+    (one of :data:`RULES`); ``text == original_text[start:end]``."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+#: Every rule a :class:`Segmenter` removes text by, in the order the run summary lists them.
+RULES = (
+    *dict.fromkeys(rule for rule, *_ in _LINE_PATTERNS),
+    "widget", "timestamp", "after a related-articles heading", "dateline",
+    "repeated headline", "too short",
+)  # fmt: skip
+
+
 class Segmenter:
     """Turn an article into :class:`Segment` objects.
 
@@ -121,7 +147,9 @@ class Segmenter:
         Paragraphs shorter than this many characters (after stripping) are dropped: bylines,
         datelines, captions that slipped through. 40 keeps one-sentence statements and headlines.
     strip_boilerplate:
-        Drop page furniture (banners, widgets, related-article lists, credits); see module doc.
+        Drop page furniture (banners, widgets, related-article lists, credits) and a headline
+        the page repeats (the record's title, or an earlier paragraph, again at the top); see the
+        module doc.
     strip_datelines:
         Remove a leading wire dateline such as ``"BEIJING, Nov. 18 (Xinhua) -- "`` so reprints
         with and without it hash and embed alike.
@@ -139,34 +167,53 @@ class Segmenter:
         self.strip_boilerplate = strip_boilerplate
         self.strip_datelines = strip_datelines
 
-    def split(self, doc_id: str, text: str) -> list[Segment]:
-        """Return the kept paragraphs of ``text``, numbered from 0, with offsets into ``text``."""
-        out: list[Segment] = []
-        for start, end in self._spans(text):
+    def split(self, doc_id: str, text: str, title: str | None = None) -> list[Segment]:
+        """Return the kept paragraphs of ``text``, numbered from 0, with offsets into ``text``;
+        ``title`` is the document's headline from its metadata, if any."""
+        return self.explain(doc_id, text, title)[0]
+
+    def explain(
+        self, doc_id: str, text: str, title: str | None = None
+    ) -> tuple[list[Segment], list[Removed]]:
+        """:meth:`split`, and what it removed, in text order, each with its rule."""
+        kept: list[tuple[int, int]] = []
+        removed: list[Removed] = []
+
+        def remove(start: int, end: int, rule: str) -> None:
+            removed.append(Removed(doc_id, start, end, text[start:end], rule))
+
+        spans = self._spans(text)
+        for start, end in spans:
             start, end = _strip_span(text, start, end)
             if self.strip_boilerplate:
                 if _TAIL_MARKERS.match(text[start:end]):
+                    remove(start, spans[-1][1], "after a related-articles heading")
                     break
-                if is_boilerplate(text[start:end]):
+                rule = boilerplate_rule(text[start:end])
+                if rule is not None:
+                    remove(start, end, rule)
                     continue
             if self.strip_datelines:
-                start = _skip_dateline(text, start, end, self.min_chars)
+                body = _skip_dateline(text, start, end, self.min_chars)
+                if body > start:
+                    remove(start, body, "dateline")
+                start = body
             if end - start < self.min_chars:
+                if end > start:
+                    remove(start, end, "too short")
                 continue
-            chunk = text[start:end]
-            para = len(out)
-            out.append(
-                Segment(
-                    pid=f"{doc_id}:{para}",
-                    doc_id=doc_id,
-                    para=para,
-                    start=start,
-                    end=end,
-                    text=chunk,
-                    hash=text_hash(chunk),
-                )
-            )
-        return out
+            kept.append((start, end))
+        if self.strip_boilerplate:
+            for start, end in _repeated_headlines(text, kept, title):
+                kept.remove((start, end))
+                remove(start, end, "repeated headline")
+        removed.sort(key=lambda r: r.start)
+        segments = [
+            Segment(f"{doc_id}:{para}", doc_id, para, start, end, text[start:end],
+                    text_hash(text[start:end]))
+            for para, (start, end) in enumerate(kept)
+        ]  # fmt: skip
+        return segments, removed
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each candidate paragraph: blocks split on blank lines, then lines."""
@@ -188,12 +235,37 @@ class Segmenter:
 
 def is_boilerplate(line: str) -> bool:
     """True when ``line`` is page furniture rather than article text."""
+    return boilerplate_rule(line) is not None
+
+
+def boilerplate_rule(line: str) -> str | None:
+    """The rule (one of :data:`RULES`) by which ``line`` is page furniture, or ``None``."""
     stripped = line.strip()
     if stripped.lower().rstrip(" .:|>»") in _WIDGETS:
-        return True
-    if any(len(stripped) <= limit and p.search(stripped) for p, limit in _BOILERPLATE):
-        return True
-    return _is_timestamp_line(stripped)
+        return "widget"
+    for rule, pattern, limit in _BOILERPLATE:
+        if len(stripped) <= limit and pattern.search(stripped):
+            return rule
+    return "timestamp" if _is_timestamp_line(stripped) else None
+
+
+def _repeated_headlines(
+    text: str, kept: list[tuple[int, int]], title: str | None
+) -> list[tuple[int, int]]:
+    """Spans at the top that repeat the title or the paragraph before (a scrape's headline
+    again), never the only paragraph of a document."""
+    seen = {normalize_text(title)} if title and title.strip() else set()
+    repeats = []
+    for n, (start, end) in enumerate(kept[:HEADLINE_PARAGRAPHS]):
+        if end - start > HEADLINE_CHARS:
+            break
+        key = normalize_text(text[start:end])
+        if key in seen:
+            repeats.append((start, end))
+        elif n > len(repeats):  # past the headline and its repeats: the article has begun
+            break
+        seen.add(key)
+    return repeats if len(repeats) < len(kept) else repeats[1:]
 
 
 def _is_timestamp_line(line: str) -> bool:
@@ -264,5 +336,10 @@ class WholeText:
     """A segmenter that keeps each text whole: one paragraph per text, nothing stripped or
     dropped (how a plain list of strings is read by :func:`simdedup.dedup` and the others)."""
 
-    def split(self, doc_id: str, text: str) -> list[Segment]:
-        return [Segment(f"{doc_id}:0", doc_id, 0, 0, len(text), text, text_hash(text))]
+    def split(self, doc_id: str, text: str, title: str | None = None) -> list[Segment]:
+        return self.explain(doc_id, text, title)[0]
+
+    def explain(
+        self, doc_id: str, text: str, title: str | None = None
+    ) -> tuple[list[Segment], list[Removed]]:
+        return [Segment(f"{doc_id}:0", doc_id, 0, 0, len(text), text, text_hash(text))], []

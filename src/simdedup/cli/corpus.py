@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from simdedup.embed.encoder import Encoder
     from simdedup.engines.ray import RayEngine
     from simdedup.io.records import ReadStats
+    from simdedup.segment import Removed
     from simdedup.store.store import AddStats, Store
 
 
@@ -174,11 +175,28 @@ def add(
             segmenter=Segmenter(opts["min_chars"]),
             progress=lambda stage, n: bars[stage].update(n),
             engine=engine,
+            on_removed=explain_removed if opts["explain_removed"] else None,
         )
     finally:
         for bar in bars.values():
             bar.close()
     return stats, reader.stats
+
+
+def explain_removed(cut: Removed) -> None:
+    """One stderr line for a text the segmenter removed: where, the rule, and the text."""
+    from simdedup.cli.output import excerpt, safe
+
+    where = f"{safe(cut.doc_id)}@{cut.start}"
+    click.echo(f"removed {where} ({cut.rule}): {excerpt(cut.text, 200)}", err=True)
+
+
+def removed_summary(stats: AddStats) -> str:
+    """ "removed: 3 dateline, 2 cookie/privacy banner" in the segmenter's rule order."""
+    from simdedup.segment import RULES
+
+    counts = [f"{stats.removed[r]} {r}" for r in RULES if stats.removed.get(r)]
+    return "removed: " + (", ".join(counts) if counts else "nothing")
 
 
 def empty_message(paths: tuple[str, ...], read: ReadStats, opts: dict[str, Any]) -> str:

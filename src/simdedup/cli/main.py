@@ -21,6 +21,7 @@ from simdedup.cli.corpus import (
     has_embeddings,
     options_encoder,
     read_dict,
+    removed_summary,
     skipped,
     tune_encoder,
     wants_encoder,
@@ -115,6 +116,7 @@ def _index_into(
         f"distinct texts, {stats.embedded} embedded{rate}; {stats.seconds:.1f} s in all"
         + skipped(read)
     )
+    click.echo(removed_summary(stats))
     totals = stats.totals
     click.echo(
         f"store {store_dir}: {totals['documents']} documents, {totals['paragraphs']} paragraphs, "

@@ -71,6 +71,9 @@ def input_options(func: F) -> F:
                      default="auto", show_default=True, help="How to read '-' (stdin)."),
         click.option("--min-chars", type=click.IntRange(min=1), default=40, show_default=True,
                      help="Drop paragraphs shorter than this."),
+        click.option("--explain-removed", is_flag=True,
+                     help="List on stderr every text the reader removed (boilerplate, "
+                     "datelines, repeated headlines, short fragments) and the rule why."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)

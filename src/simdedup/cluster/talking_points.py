@@ -284,7 +284,7 @@ class TalkingPointFinder:
             in_point[members] = True
         details = store.paragraphs(int(table.ids[i]) for _, m in kept for i in m)
         credits = store.catalog.credits(p.doc_seq for p in details.values())
-        keywords = _keywords(store, table, kept, details, clustered=in_point)
+        labels = _labels(store, table, kept, details, clustered=in_point)
         result = TalkingPointsResult(
             threshold=threshold,
             model=store.model,
@@ -292,11 +292,11 @@ class TalkingPointFinder:
             corpus=_corpus_summary(table, in_scope, store),
             unclustered=int(in_scope.sum()) - sum(len(m) for _, m in kept),
         )
-        for (tp_id, members), words in zip(kept, keywords):
+        for (tp_id, members), (phrase, words) in zip(kept, labels):
             paras = [details[int(table.ids[i])] for i in members]
             rows = position[members]
             result.talking_points.append(
-                _describe(tp_id, paras, vectors[rows], words, unit, credits)
+                _describe(tp_id, paras, vectors[rows], (phrase, words), unit, credits)
             )
         order = sorted(
             range(len(kept)),
@@ -365,28 +365,28 @@ def _assign_ids(
     return [tp for tp in ids if tp is not None]
 
 
-def _keywords(
+def _labels(
     store: Store,
     table: ParagraphTable,
     kept: list[tuple[str, np.ndarray]],
     details: dict[int, StoredParagraph],
     clustered: np.ndarray,
-) -> list[list[str]]:
-    from simdedup.cluster.keywords import cluster_keywords
+) -> list[tuple[str | None, list[str]]]:
+    from simdedup.cluster.keywords import cluster_labels
 
     rng = np.random.default_rng(0)
     rest = np.flatnonzero(~clustered)
     sample = np.sort(rng.choice(rest, size=min(BACKGROUND, len(rest)), replace=False))
     background = [p.text for p in store.paragraphs(int(table.ids[i]) for i in sample).values()]
     texts = [[details[int(table.ids[i])].text for i in members] for _, members in kept]
-    return cluster_keywords(texts, background)
+    return cluster_labels(texts, background)
 
 
 def _describe(
     tp_id: str,
     paras: list[StoredParagraph],
     vectors: np.ndarray,
-    keywords: list[str],
+    label: tuple[str | None, list[str]],
     unit: str,
     credits: dict[int, list[str]],
 ) -> TalkingPoint:
@@ -419,8 +419,8 @@ def _describe(
     outlets = Counter(p.outlet for p in paras if p.outlet)
     return TalkingPoint(
         id=tp_id,
-        label=", ".join(keywords[:3]) or _short(paras[medoid].text),
-        keywords=keywords,
+        label=label[0] or ", ".join(label[1][:3]) or _short(paras[medoid].text),
+        keywords=label[1],
         representative=paras[medoid].pid,
         outlets=dict(outlets.most_common()),
         first_seen=Sighting(paras[0].date, paras[0].outlet, paras[0].pid, tie=tie),

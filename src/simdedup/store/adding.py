@@ -28,6 +28,7 @@ class AddStats:
     seconds: float = 0.0
     index_kind: str = ""
     totals: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)  # Segmenter rule -> texts it removed
 
 
 def records_of(items: Iterable[Record | str | os.PathLike[str]]) -> Iterator[Record]:

@@ -46,7 +46,7 @@ from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
 from simdedup.io.credits import wire_credits
 from simdedup.io.records import Record
 from simdedup.paragraph import Paragraph
-from simdedup.segment import Segment, Segmenter, WholeText
+from simdedup.segment import Removed, Segment, Segmenter, WholeText
 from simdedup.store.adding import AddStats, content_hash, records_of
 from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
 from simdedup.store.search import find_similar
@@ -343,6 +343,7 @@ class Store:
         segmenter: Segmenter | WholeText | None = None,
         progress: Callable[[str, int], None] | None = None,
         engine: Engine | None = None,
+        on_removed: Callable[[Removed], None] | None = None,
     ) -> AddStats:
         """Add (or replace) documents and update the index, all or nothing.
 
@@ -354,7 +355,8 @@ class Store:
         called as documents are read (``stage="read"``) and texts embedded (``"embed"``).
         With an ``engine`` (:class:`~simdedup.engines.ray.RayEngine`) the new texts are
         embedded on its cluster, a chunk of its ``EMBED_CHUNK`` texts at a time, while the
-        next chunk is read.
+        next chunk is read. ``on_removed`` is called with each text the segmenter leaves out
+        (a :class:`~simdedup.segment.Removed`); ``AddStats.removed`` counts them by rule.
         """
         started = time.perf_counter()
         segmenter = segmenter or Segmenter()
@@ -372,7 +374,7 @@ class Store:
             new_hashes: dict[str, None] = {}
             pending: dict[str, str] = {}
             for record in records_of(records):
-                for p in self._add_record(record, segmenter, stats):
+                for p in self._add_record(record, segmenter, stats, on_removed):
                     if p.hash not in known and p.hash not in new_hashes:
                         new_hashes[p.hash] = None
                         pending[p.hash] = p.text
@@ -403,7 +405,11 @@ class Store:
         return stats
 
     def _add_record(
-        self, record: Record, segmenter: Segmenter | WholeText, stats: AddStats
+        self,
+        record: Record,
+        segmenter: Segmenter | WholeText,
+        stats: AddStats,
+        on_removed: Callable[[Removed], None] | None,
     ) -> list[Segment]:
         """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
         content = content_hash(record)
@@ -411,7 +417,11 @@ class Store:
         if state is not None and state[1] == content:
             stats.unchanged += 1
             return []
-        paragraphs = segmenter.split(record.doc_id, record.text)
+        paragraphs, removed = segmenter.explain(record.doc_id, record.text, record.title)
+        for cut in removed:
+            stats.removed[cut.rule] = stats.removed.get(cut.rule, 0) + 1
+            if on_removed is not None:
+                on_removed(cut)
         credits = wire_credits(record.text)
         self.catalog.put_document(record, content, paragraphs, state[0] if state else None, credits)
         if state is None:
