@@ -9,7 +9,8 @@ defaults. A boilerplate line is *removed* when no kept paragraph overlaps it; a 
 is *kept* when a paragraph holds all of it but its marked dateline; a ``repeat`` line must be
 removed (the headline itself kept once). A dateline is *stripped* when the paragraph starts
 right after it, and a content line without one must keep its first word ("SXSW:", "VIDEO:").
-Prints the counts and the lines each rule gets wrong; writes ``benchmarks/results/boilerplate.json``.
+Prints the counts and the lines each rule gets wrong; writes
+``benchmarks/results/boilerplate.json``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from simdedup.segment import Segmenter  # noqa: E402
 DATA = ROOT / "benchmarks" / "data" / "boilerplate.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "boilerplate.json"
 KINDS = ("content", "boilerplate", "repeat")
+BULLETS = " \t•·*▪►■◆●>-–—"  # a list item's bullet is not content
 
 
 def load() -> list[dict[str, Any]]:
@@ -60,21 +62,20 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
             spans.append((len(text), len(text) + len(item["text"])))
             text += item["text"]
         kept, removed = segmenter.explain(page["id"], text, page.get("title"))
-        rule_at = {r.start: r.rule for r in removed}
         for item, (start, end) in zip(page["lines"], spans):
             kind, dateline = item["kind"], item.get("dateline") or ""
-            body = start + len(dateline)
-            holder = next((p for p in kept if p.start <= body and p.end >= end), None)
+            bullet = len(item["text"]) - len(item["text"].lstrip(BULLETS))
+            body = start + max(len(dateline), bullet)  # where the kept paragraph should start
+            holder = next((p for p in kept if p.start < end and p.end >= end), None)
             touched = any(p.start < end and p.end > start for p in kept)
             if kind == "content":
                 counts["content lines"] += 1
-                ok = holder is not None and (holder.start == body or (dateline and False))
-                if holder is None or holder.start > body:
+                if holder is None:
                     why = "lost"
+                elif holder.start > body:
+                    why = "start cut"  # more than a dateline or bullet removed ("SXSW:")
                 elif dateline and holder.start < body:
                     why = "dateline kept"
-                elif not dateline and holder.start == body and holder.start != start:
-                    why = "start cut"
                 else:
                     why = ""
                 if dateline:
@@ -83,14 +84,16 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
                 ok = why == ""
                 counts["content kept"] += ok
                 if not ok:
-                    mistakes.append({"id": page["id"], "kind": kind, "error": why,
-                                     "rule": rule_at.get(start, ""), "text": item["text"]})  # fmt: skip
+                    rule = next((r.rule for r in removed if r.start < end and r.end > start), "")
+                    mistakes.append({"id": page["id"], "kind": kind, "error": why, "rule": rule,
+                                     "text": item["text"]})  # fmt: skip
             else:
                 counts[f"{kind} lines"] += 1
                 counts[f"{kind} removed"] += not touched
                 if touched:
                     mistakes.append({"id": page["id"], "kind": kind, "error": "kept", "rule": "",
                                      "text": item["text"]})  # fmt: skip
+
     def rate(a: str, b: str) -> float:
         return round(counts[a] / max(counts[b], 1), 4)
 
@@ -110,7 +113,8 @@ def main() -> None:
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     c = result["counts"]
     print(f"{result['pages']} pages, {c['content lines']} content lines, "
-          f"{c['boilerplate lines']} boilerplate lines, {c['repeat lines']} repeated headlines")  # fmt: skip
+          f"{c['boilerplate lines']} boilerplate lines, "
+          f"{c['repeat lines']} repeated headlines")  # fmt: skip
     for key in ("content kept", "boilerplate removed", "repeated headlines removed",
                 "datelines stripped"):  # fmt: skip
         print(f"  {key:28} {result[key]:.1%}")

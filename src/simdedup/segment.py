@@ -34,8 +34,8 @@ from simdedup.checks import check_int
 
 _TERMINAL = tuple(".!?:;\"'”’)]…")
 _TAIL_MARKERS = re.compile(
-    r"^(related (articles?|stories|news|content|posts|coverage|links)"
-    r"|more (stories|news|from [\w .]+)"
+    r"^(related( (articles?|stories|news|content|posts|coverage|links))?"
+    r"|more (stories|news|from [\w .]+|on this (story|topic))|read next|explore more|see more"
     r"|leave a (reply|comment)|you (may|might) also like|recommended( for you| stories)?"
     r"|most (read|popular|viewed)|read more|trending( now)?|latest news|editor'?s picks?)\s*:?$",
     re.IGNORECASE,
@@ -52,29 +52,77 @@ _WIDGETS = {
 _CONSENT = r"(polic(y|ies)|settings|consent|accept|agree|brows|use of|preferences)"
 # (rule, pattern, longest line it may match, case-sensitive): a longer line is prose.
 _LINE_PATTERNS: list[tuple[str, str, int, bool]] = [
-    ("cookie/privacy banner", rf"\bcookies?\b.*\b{_CONSENT}", 400, False),
-    ("cookie/privacy banner", rf"\b{_CONSENT}\b.*\bcookies?\b", 400, False),
+    # a banner speaks to the reader about this site; a sentence about cookies is news
     ("cookie/privacy banner",
-     r"\b(our|your|revised|updated)\b.*\bprivacy (policy|statement|notice|settings)\b", 400, False),
+     r"\b(we|this (web)?site|our (web)?site|our partners)\b.{0,40}\buses? cookies\b", 400, False),
+    ("cookie/privacy banner",
+     r"\b(by (continuing|using|browsing|clicking|signing up)|if you continue)\b.{0,80}"
+     r"\b(cookies?|privacy|terms)\b", 400, False),
+    ("cookie/privacy banner",
+     r"\bcookies?\b.{0,80}\b(you (agree|consent|accept)|cookie (policy|settings|notice))", 400,
+     False),
+    ("cookie/privacy banner", r"\b(manage|change) (your )?(cookie|privacy) (settings|prefer)",
+     300, False),
+    ("cookie/privacy banner", r"^(we value your privacy|(our|your) privacy (choices|notice))",
+     80, False),
+    ("cookie/privacy banner", r"^(read )?our\b.*\bprivacy (policy|statement|notice)\b", 80, False),
     ("cookie/privacy banner", r"^privacy (policy|statement|notice|settings)\b", 120, False),
-    ("cookie/privacy banner", r"\bterms of (use|service)\b", 200, False),
+    ("cookie/privacy banner", r"^terms (of (use|service)|(&|and) conditions)\b", 120, False),
     ("comment form", r"^leave a (reply|comment)\b", 120, False),
     ("comment form", r"your email address will not be published", 300, False),
     ("comment form", r"required fields are marked", 300, False),
-    ("copyright", r"^(copyright\b|©|\(c\)\s)", 200, False),
+    ("comment form", r"^you must be logged in to (post|leave) a comment", 120, False),
+    ("copyright", r"^(copyright\b|©|\(c\)\s)", 300, False),
     ("copyright", r"\ball rights reserved\b", 300, False),
     ("source line", r"^sources?\s*(\(s\))?\s*:", 120, False),
     # "(PHOTO / XINHUA)", "(Photo: Reuters)", "(File photo)"; a headline's "(Video)" is content
     ("photo caption",
      r"\(\s*(photos?|image|video)\s*(/|:|by\b|credit|courtesy)[^)]*\)\s*$", 400, False),
+    ("photo caption", r"\[\s*(photo|image|video)s?\s+by\b[^\]]*\]\s*$", 400, False),
     ("photo caption", r"\(\s*file (photo|image)[^)]*\)\s*$", 400, False),
-    ("photo caption", r"^(photos?|file photo|image|picture)\s*(:|/|by\b|credit)", 400, False),
+    ("photo caption", r"\bfile (photo|image|picture)\b\W*$", 400, False),
+    # "Photo: OECD/Julien Marchal", "Image: Getty Images"; "Photos: Afghan nomads on the road"
+    # is a headline: a credit is names only
+    ("photo caption",
+     r"^(?i:photos?|file photo|images?|pictures?|photograph|cover image)\s*(?i::|/|by\b|credits?)"
+     r"\s*[A-Z][\w.&'’-]*([\s/,]+([A-Z][\w.&'’-]*|of|and|de|the|for)){0,6}\s*$", 400, True),
+    ("photo caption", r"^(photo|video|image) (caption|by)\b", 400, False),
     ("photo caption", r"\bphoto\s*(credit|courtesy)\b", 400, False),
+    ("photo caption",  # "... in Berlin. Image: Jens Maurer/REUTERS", "... Picture: Darren Leigh"
+     r"[.!?]\s+(photo|image|picture|photograph)\s*:\s*[^.!?]{2,60}$", 400, False),
+    ("photo caption", r"\(\s*[A-Z][\w ]{1,20}/\s*[A-Z][^)]{1,40}\)\s*$", 400, True),  # (AFP/Name)
     # "... on Tuesday. /Xinhua"
     ("photo caption", r"(^|[\s.])/\s*[A-Z][\w.&-]*(\s+[A-Z][\w.&-]*){0,3}\s*$", 400, True),
-    ("link", r"^(also read|read also|see also|read more|related)\s*:", 300, False),
+    ("link", r"^(also read|read also|see also|read more|read next|related)\s*:", 300, False),
     ("byline", r"^\(?with (input|additional reporting) from\b.*\)?$", 120, False),
     ("byline", r"^(editor|edited by|reporter|writer|translator|author)s?\s*:", 120, False),
+    ("byline", r"^((additional )?reporting|writing|editing) by\b", 300, False),
+    ("byline", r"\bcontributed to this (report|story)\.?$", 200, False),
+    # "By Renee Castillo | rcastillo@...", "By Zhou Hui in Harbin | China Daily | Updated: ..."
+    ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+(and\s+)?[A-Z][\w.'’-]*){0,5}\s*$", 80, True),
+    ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3}(\s+in\s+[A-Z][\w-]*)?\s*[|·]",
+     160, False),
+    ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3},\s*([\w-]+\s){0,3}"
+     r"(reporter|correspondent|editor|writer|staff)\b", 120, False),
+    ("wire note", r"^\((adds|updates|recasts|changes|corrects|fixes|refiles)\b[^)]*\)$", 200,
+     False),
+    ("wire note", r"^our standards:", 100, False),
+    ("wire note", r"^\(?this (story|article) has not been edited\b", 200, False),
+    ("wire note", r"^view original content\b", 300, False),
+    ("tags", r"^(tags|topics|tópicos|keywords|filed under)\s*:", 300, False),
+    ("promotion",
+     r"\b(sign up|subscribe|register)\b.{0,60}\b(newsletters?|briefing|for free|free trial)\b",
+     160, False),
+    ("promotion", r"^(daily |weekly )?newsletter", 100, False),
+    ("promotion", r"\b(log in|sign in) or (subscribe|start your free trial|register)\b", 200,
+     False),
+    ("promotion", r"^(click here to|download (the|our)\b.*\bapp\b|follow (us|\w+'s coverage))",
+     160, False),
+    ("promotion", r"^subscribe to\b", 160, False),
+    ("promotion", r"^support (our|[\w'’ ]{1,30}) journalism\b", 120, False),
+    ("promotion", r"^do you have a (story|news tip)\b", 160, False),
+    ("contact", r"^[^.]{0,60}\S+@\S+\.\w+\s*$", 120, False),  # "Media: Sofia Brandt, sofia@..."
+    ("menu", r"^[^|.]{1,40}(\s\|\s[^|.]{1,40}){2,}$", 200, False),  # "Tips | Corrections | About"
 ]  # fmt: skip
 _BOILERPLATE = [
     (rule, re.compile(p) if case else re.compile(p, re.IGNORECASE), limit)
@@ -84,22 +132,32 @@ _TIMESTAMP_LINE = re.compile(
     r"^(published|updated|last updated?|posted|first published|release time)\b", re.IGNORECASE
 )
 _TIMESTAMP_TOKENS = re.compile(
-    r"\b(published|updated?|last|posted|first|release|time|on|at|by|gmt|utc|bst|cst|am|pm"
+    r"\b(published|updated?|last|posted|first|release|time|on|at|by|gmt|utc|bst|cst|cet|ist"
+    r"|et|est|edt|pst|pdt|am|pm|a\.m|p\.m|mon|tue|wed|thu|fri|sat|sun|\d+(am|pm)"
     r"|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
     r"|oct(ober)?|nov(ember)?|dec(ember)?|\d+)\b",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_STAMP_WORD = re.compile(r"\b(published|updated|posted)\b", re.IGNORECASE)
 _PLACE = r"[A-Z][A-Z.'\- ]{1,40}[A-Z.]"  # PORT ELSIN / RIO DE JANEIRO / U.N. (match() anchors)
-_DAY = r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}|,\s*\d{1,2}\s+[A-Z][a-z]{2,8}\.?"  # , Nov. 18
-_AGENCY = r"\s*\([^)]{1,40}\)"  # (Xinhua)
-# A dateline is a place with a dash ("BEIJING -"), or a place with a date or an agency and a
-# dash or colon: "SXSW:", "VIDEO:" or "MARKET SNAPSHOT:" alone are headline words, kept.
+_REGION = r",\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=\s*(?:\(|--|—|–|-))"  # ", Texas —"
+_DAY = (
+    r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,\s*\d{4})?"  # , Nov. 18
+)
+_AGENCY = r"\s*(?:\([^)]{1,40}\)|/[A-Za-z][\w .-]{1,30}/)"  # (Xinhua), /TASS/, /PRNewswire/
+_DASH = r"\s*(?:--|—|–|-)"
+# A dateline is a place with a dash ("BEIJING -", "AUSTIN, Texas —"), or a place with a date or
+# an agency and a dash or colon: "SXSW:", "VIDEO:" or "MARKET SNAPSHOT:" alone are headline
+# words, kept. "SAN FRANCISCO--(BUSINESS WIRE)--" is the press-release form.
 _DATELINE = re.compile(
-    rf"{_PLACE}(?:(?:{_DAY})?(?:{_AGENCY})?\s*(?:--|—|–|-)"
-    rf"|(?:(?:{_DAY})(?:{_AGENCY})?|{_AGENCY})\s*:)\s+"
+    rf"{_PLACE}(?:(?:{_REGION})?(?:{_DAY})?(?:{_AGENCY})?{_DASH}\s+"
+    rf"|(?:(?:{_DAY})(?:{_AGENCY})?|{_AGENCY})\s*:\s+"
+    rf"|{_DASH}\s*\([A-Z][A-Za-z ]{{1,30}}\){_DASH}\s*)"
 )
 _BULLET = re.compile(r"[\s•·*▪►■◆●>\-–—]+(?=\S)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+DATELINE_BODY = 150  # a paragraph this long is a body paragraph, punctuation or not
 HEADLINE_PARAGRAPHS = 3  # a repeated headline is among the first paragraphs kept ...
 HEADLINE_CHARS = 300  # ... and no longer than this
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -269,11 +327,14 @@ def _repeated_headlines(
 
 
 def _is_timestamp_line(line: str) -> bool:
-    """ "Published: 19:55, February 8, 2024 | Updated: ..." and the like, but not prose."""
-    if not _TIMESTAMP_LINE.match(line) or len(line) > 160:
+    """ "Published: 19:55, February 8, 2024 | Updated: ...", "13:47, Sun, Jan 7, 2024 |
+    UPDATED: ..." and the like, but not prose: few words besides dates, times and zones."""
+    if len(line) > 160:
         return False
-    rest = _TIMESTAMP_TOKENS.sub(" ", line)
-    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= 2
+    left = len(re.findall(r"[A-Za-z]{2,}", _TIMESTAMP_TOKENS.sub(" ", line)))
+    if _TIMESTAMP_LINE.match(line):
+        return left <= 2
+    return left <= 3 and bool(_CLOCK.search(line)) and bool(_STAMP_WORD.search(line))
 
 
 def sentences(text: str) -> list[str]:
@@ -303,9 +364,13 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _skip_dateline(text: str, start: int, end: int, min_chars: int) -> int:
-    """New start past a leading wire dateline, when enough text follows it."""
+    """New start past a leading wire dateline, when enough text follows it and it opens a
+    body paragraph (one that ends a sentence or runs long), not a headline ("U.S. - China
+    dialogue takes place in Iowa")."""
     dateline = _DATELINE.match(text, start, end)
-    if dateline and end - dateline.end() >= min_chars:
+    if not dateline or end - dateline.end() < min_chars:
+        return start
+    if end - start > DATELINE_BODY or text[start:end].rstrip().endswith(_TERMINAL):
         return dateline.end()
     return start
 

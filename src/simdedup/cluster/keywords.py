@@ -20,6 +20,7 @@ that say it; a talking point with no such phrase is labelled by its top keywords
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -156,7 +157,7 @@ def _phrase(members: Sequence[str], weights: dict[str, float], stop: frozenset[s
     for key, n in said.items():
         if n < need:
             continue
-        terms = [*key, *(f"{a} {b}" for a, b in zip(key, key[1:]))]
+        terms = [*key, *(f"{a} {b}" for a, b in itertools.pairwise(key))]
         score = n / len(members) * sum(weights.get(t, 0.0) for t in terms)
         if score > best_score or (  # on a tie the longer phrase says more ("18.6 billion")
             score == best_score and best is not None and len(key) > len(best)

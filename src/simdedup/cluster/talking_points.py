@@ -284,7 +284,7 @@ class TalkingPointFinder:
             in_point[members] = True
         details = store.paragraphs(int(table.ids[i]) for _, m in kept for i in m)
         credits = store.catalog.credits(p.doc_seq for p in details.values())
-        labels = _labels(store, table, kept, details, clustered=in_point)
+        named = _labels(store, table, kept, details, clustered=in_point)
         result = TalkingPointsResult(
             threshold=threshold,
             model=store.model,
@@ -292,7 +292,7 @@ class TalkingPointFinder:
             corpus=_corpus_summary(table, in_scope, store),
             unclustered=int(in_scope.sum()) - sum(len(m) for _, m in kept),
         )
-        for (tp_id, members), (phrase, words) in zip(kept, labels):
+        for (tp_id, members), (phrase, words) in zip(kept, named):
             paras = [details[int(table.ids[i])] for i in members]
             rows = position[members]
             result.talking_points.append(
