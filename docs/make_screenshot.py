@@ -1,10 +1,14 @@
 """Regenerate docs/report.png: a report of fictional talking points, rendered by headless Chromium.
 
     python docs/make_screenshot.py [--html report.html] [--open tp-…] [--size 1400,2560]
+    python docs/make_screenshot.py --corpus examples/articles   # the README's two screenshots
 
-Needs a Chromium binary on PATH (chromium, chromium-browser or google-chrome). Outlets, texts and
-dates are invented. One talking point's drill-down (by default the one with an undated paragraph)
-is opened with a ``#tp-…`` URL hash.
+Needs a Chromium binary on PATH (chromium, chromium-browser or google-chrome). By default the
+outlets, texts and dates are invented and one talking point's drill-down (the one with an
+undated paragraph) is opened with a ``#tp-…`` URL hash. With ``--corpus`` the report is that of
+the real talking points of a corpus (the shipped sample by default), written as two pictures:
+``docs/report.png`` (the overview) and ``docs/report-drilldown.png`` (the biggest talking
+point's drill-down, or ``--open``'s).
 """
 
 from __future__ import annotations
@@ -232,14 +236,33 @@ def main() -> None:
     parser.add_argument("--html", type=Path, help="also keep the report here")
     parser.add_argument("--out", type=Path, default=DOCS / "report.png")
     parser.add_argument("--size", default="1400,2560", help="window size W,H")
-    parser.add_argument(
-        "--open", default=tp_id(TOPICS[4][0]), help="id of the talking point to open"
-    )
+    parser.add_argument("--open", default=None, help="id of the talking point to open")
+    parser.add_argument("--corpus", type=Path, help="a real corpus (e.g. examples/articles)")
     args = parser.parse_args()
+    if args.corpus is not None:
+        shoot_corpus(args.corpus, args.open)
+        return
     data = fake_data()
     page = render_report(data, title="Talking points in foreign-ministry coverage (fictional)")
+    shoot(page, args.out, args.size, args.open or tp_id(TOPICS[4][0]), args.html)
+
+
+def shoot_corpus(corpus: Path, open_id: str | None) -> None:
+    """The overview and one drill-down of ``corpus``'s real report."""
+    import simdedup
+
+    with simdedup.Store.memory() as store:
+        store.add([corpus])
+        result = simdedup.TalkingPointFinder().fit(store).result_
+    page = render_report(result.to_dict(), title="Talking points in the sample corpus")
+    shoot(page, DOCS / "report.png", "1400,1500", "", None)
+    biggest = open_id or result.talking_points[0].id
+    shoot(page, DOCS / "report-drilldown.png", "1400,1800", biggest, None)
+
+
+def shoot(page: str, out: Path, size: str, open_id: str, html: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.html or Path(tmp) / "report.html"
+        path = html or Path(tmp) / "report.html"
         path.write_text(page, encoding="utf-8")
         subprocess.run(
             [
@@ -251,15 +274,15 @@ def main() -> None:
                 "--disable-background-networking",
                 "--hide-scrollbars",
                 "--virtual-time-budget=2000",
-                f"--window-size={args.size}",
-                f"--screenshot={args.out.resolve()}",
-                f"{path.resolve().as_uri()}#{args.open}",
+                f"--window-size={size}",
+                f"--screenshot={out.resolve()}",
+                path.resolve().as_uri() + (f"#{open_id}" if open_id else ""),
             ],
             check=True,
             timeout=60,
             capture_output=True,
         )
-    print(f"wrote {args.out}")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import pytest
 from corpus import HEADLINE, write_jsonl
 from simdedup.embed import claim_model
 from simdedup.embed.encoder import default_model_path
+from simdedup.segment import RULES
 
 
 def run(
@@ -241,3 +242,21 @@ def test_progress_bar_on_a_terminal_unless_quiet(workdir: Path) -> None:
     shown = run_on_terminal("dedup", corpus)
     assert "reading" in shown and "embedding" in shown and "texts" in shown
     assert "reading" not in run_on_terminal("dedup", corpus, "--quiet")
+
+
+def test_index_counts_removals_by_rule_and_explains_them(tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    store = tmp_path / "s"
+    done = run("index", str(EXAMPLES / "articles"), "--store", str(store), "--explain-removed",
+               "-q")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = next(line for line in done.stdout.splitlines() if line.startswith("removed:"))
+    listed = [line for line in done.stderr.splitlines() if line.startswith("removed ")]
+    counts = {rule: sum(f"({rule}):" in line for line in listed) for rule in RULES}
+    assert summary == "removed: " + ", ".join(f"{n} {r}" for r, n in counts.items() if n)
+    assert counts["repeated headline"] == 9 and counts["dateline"] > 0
+    assert any("(cookie/privacy banner): We use cookies" in line for line in listed)
+    again = run("index", str(EXAMPLES / "corpus.jsonl"), "--store", str(tmp_path / "j"), "--json")
+    data = json.loads(again.stdout)
+    assert data["removed"]["repeated headline"] == 4  # the JSONL's 4 titles repeated as text

@@ -138,12 +138,12 @@ SIGNATURES = {
     "dedup": "(data, *, threshold=None, keep='earliest', cross_outlet=False, check_numbers=True, "
     "containment=0.8, encoder=None, embeddings=None)",
     "talking_points": "(data, *, outlets=None, dates=None, threshold=None, min_size=2, "
-    "min_outlets=1, check_figures=True, encoder=None, embeddings=None)",
+    "min_outlets=None, check_figures=True, encoder=None, embeddings=None)",
     "similar": "(query, data, *, k=10, threshold=None, encoder=None)",
     "Deduplicator": "(threshold=None, *, cross_outlet=False, keep='earliest', check_numbers=True, "
     "containment=0.8, join='auto', encoder=None, engine=None)",
     "Deduplicator.fit": "(self, data, *, embeddings=None)",
-    "TalkingPointFinder": "(threshold=None, *, penalty=None, min_size=2, min_outlets=1, "
+    "TalkingPointFinder": "(threshold=None, *, penalty=None, min_size=2, min_outlets=None, "
     "since=None, until=None, only_outlets=None, period='auto', check_figures=True, "
     "encoder=None, engine=None)",
     "TalkingPointFinder.fit": "(self, data, *, outlets=None, dates=None, embeddings=None)",

@@ -132,6 +132,18 @@ def test_hard_wrapped_paragraph_is_joined_and_lines_are_split() -> None:
         "Delegates pose for a group photo in the council hall. (Photo: Harbor Herald)",
         "Published: 09:00, 2024-11-18",
         "Our Privacy Statement & Cookie Policy",
+        "We and our partners use cookies to store and access information on your device.",
+        "By signing up, you agree to our Terms & Conditions and Privacy Policy.",
+        "Reporting by Ana Lind in Port Elsin; Editing by Tom Hale",
+        "(Adds quotes from the minister in paragraph 4)",
+        "By Ana Lind | Harbor Herald | Updated: 2024-01-15 07:22",
+        "13:47, Sun, Jan 7, 2024 | UPDATED: 14:20, Sun, Jan 7, 2024",
+        "Posted Wed 28 Feb 2024 at 1:05pm, updated Wed 28 Feb 2024 at 4:40pm",
+        "Tags: ports, grain, Valdoria",
+        "Sign up to our weekly briefing on the coast",
+        "Fishermen mend their nets in Sundvik. Picture: Ana Lind",
+        "Photo: Harbor Herald/Ana Lind",
+        "A trawler leaves Kelvik harbour on Monday. (AFP/Ana Lind)",
     ],
 )
 def test_boilerplate_lines(line: str) -> None:
@@ -146,10 +158,38 @@ def test_boilerplate_lines(line: str) -> None:
         "the ministry said.",
         "The talks covered relations between the EU/NATO and the coastal states.",
         "Sources said the summit would be postponed until the spring.",
+        "The regulator said the site's use of tracking cookies breached privacy law and fined it.",
+        "The product arrives as browser makers phase out third-party cookies and consent rules.",
+        "The company was criticised over its terms of service, which made cancelling hard.",
+        "By Tuesday evening, rescuers had reached the village, officials said.",
+        "Photos: Afghan nomads on the road",
+        "Watch the mayor speak at the harbour festival (Video)",
+        "Photos released by the ministry showed the damaged pier at Kelvik.",
     ],
 )
 def test_prose_is_not_boilerplate(line: str) -> None:
     assert not is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "body"),
+    [
+        ("AUSTIN, Texas — The panel met on Monday to discuss the new rules.", "The panel"),
+        ("MOSCOW, March 3 /TASS/ - Cargo traffic along the route rose sharply.", "Cargo"),
+        ("NEW YORK, March 12, 2024 /PRNewswire/ -- Northwind released its weekly sales forecasts.",
+         "North"),
+        ("SAN FRANCISCO--(BUSINESS WIRE)--Lumen Shield today introduced a measurement suite.",
+         "Lumen"),
+        ("KYIV, Ukraine (AP) — The air force said it shot down 26 of 30 drones overnight.", "The"),
+        # headline words and headlines are not datelines
+        ("SXSW: Indie game makers say AI tools are changing how studios pitch", "SXSW:"),
+        ("MARKET SNAPSHOT: Dow and S&P 500 end at records as chip stocks rally", "MARKET"),
+        ("U.S. - China High Level Agricultural Dialogue takes place in Iowa", "U.S."),
+    ],
+)  # fmt: skip
+def test_datelines_are_stripped_and_headline_words_kept(line: str, body: str) -> None:
+    [kept] = Segmenter().split("d", line)
+    assert kept.text.startswith(body) and line.endswith(kept.text)
 
 
 def test_normalisation_ignores_case_punctuation_and_spacing() -> None:

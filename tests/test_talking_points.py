@@ -420,3 +420,19 @@ def test_cli_report_writes_one_html_file(tmp_path: Path) -> None:
     assert "Valdoria" in html and "http://" not in html and "https://" not in html
     into_dir = run("report", str(EXAMPLES / "corpus.jsonl"), "-o", str(tmp_path), "-q")
     assert into_dir.returncode != 0 and "is a directory" in into_dir.stderr
+
+
+def test_default_min_outlets_follows_the_corpus(real_encoder: object) -> None:
+    with Store.memory(encoder=real_encoder, cache=None) as store:  # type: ignore[arg-type]
+        store.add(records([*ANNIV, *CEASEFIRE, *UNRELATED]))
+        result = TalkingPointFinder().fit(store).result_
+        n = len({outlet for _, outlet, _, _ in [*ANNIV, *CEASEFIRE, *UNRELATED]})
+        assert result.min_outlets == min(3, n) and result.to_dict()["min_outlets"] == min(3, n)
+        assert result.talking_points and all(
+            tp.n_outlets >= min(3, n) for tp in result.talking_points
+        )
+    one_outlet = [(doc, "Ministry", day, text) for doc, _, day, text in [*ANNIV, *CEASEFIRE]]
+    with Store.memory(encoder=real_encoder, cache=None) as store:  # type: ignore[arg-type]
+        store.add(records(one_outlet))
+        result = TalkingPointFinder().fit(store).result_
+        assert result.min_outlets == 1 and len(result.talking_points) >= 2  # not blanked out

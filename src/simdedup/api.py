@@ -65,7 +65,7 @@ def talking_points(
     dates: Sequence[str | None] | None = None,
     threshold: float | None = None,
     min_size: int = 2,
-    min_outlets: int = 1,
+    min_outlets: int | None = None,
     check_figures: bool = True,
     encoder: Encoder | str | None = None,
     embeddings: np.ndarray | None = None,

@@ -6,7 +6,8 @@ An article becomes paragraphs in five steps:
    paragraph, any other block gives one paragraph per line (scraped pages put one paragraph on a
    line).
 2. Drop page furniture that real scrapes carry: cookie and privacy banners, comment forms
-   ("Leave a Reply"), "Related Articles" lists (everything after such a heading), copyright and
+   ("Leave a Reply"), "Related Articles" lists (everything after such a heading, once the
+   article has begun), copyright and
    "Source(s):" lines, share/search widgets, photo captions and credits, "Published/Updated"
    lines, "ALSO READ" links. Each rule matches only short lines of its own shape, so a sentence
    that mentions cookies or a headline ending in "(Video)" is content.
@@ -36,7 +37,7 @@ _TERMINAL = tuple(".!?:;\"'”’)]…")
 _TAIL_MARKERS = re.compile(
     r"^(related( (articles?|stories|news|content|posts|coverage|links))?"
     r"|more (stories|news|from [\w .]+|on this (story|topic))|read next|explore more|see more"
-    r"|leave a (reply|comment)|you (may|might) also like|recommended( for you| stories)?"
+    r"|you (may|might) also like|recommended( for you| stories)?"
     r"|most (read|popular|viewed)|read more|trending( now)?|latest news|editor'?s picks?)\s*:?$",
     re.IGNORECASE,
 )
@@ -71,8 +72,10 @@ _LINE_PATTERNS: list[tuple[str, str, int, bool]] = [
     ("comment form", r"^leave a (reply|comment)\b", 120, False),
     ("comment form", r"your email address will not be published", 300, False),
     ("comment form", r"required fields are marked", 300, False),
+    ("comment form", r"^save my name, email,? and website\b", 200, False),
     ("comment form", r"^you must be logged in to (post|leave) a comment", 120, False),
-    ("copyright", r"^(copyright\b|©|\(c\)\s)", 300, False),
+    # "Copyright © 2024 X", "© X", "(c) 2024"; "Copyright specialists said ..." is news
+    ("copyright", r"^(copyright\s*(©|\(c\))?\s*(\d{4}|©|$)|©|\(c\)\s*\d{4})", 300, False),
     ("copyright", r"\ball rights reserved\b", 300, False),
     ("source line", r"^sources?\s*(\(s\))?\s*:", 120, False),
     # "(PHOTO / XINHUA)", "(Photo: Reuters)", "(File photo)"; a headline's "(Video)" is content
@@ -245,8 +248,11 @@ class Segmenter:
             start, end = _strip_span(text, start, end)
             if self.strip_boilerplate:
                 if _TAIL_MARKERS.match(text[start:end]):
-                    remove(start, spans[-1][1], "after a related-articles heading")
-                    break
+                    if kept:  # the article is over: the rest is a list of other stories
+                        remove(start, spans[-1][1], "after a related-articles heading")
+                        break
+                    remove(start, end, "widget")  # a menu item above the article
+                    continue
                 rule = boilerplate_rule(text[start:end])
                 if rule is not None:
                     remove(start, end, rule)

@@ -152,8 +152,9 @@ def talking_point_options(func: F) -> F:
             help="Fewest paragraphs in a talking point.",
         ),
         click.option(
-            "--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
-            help="Fewest distinct outlets in a talking point.",
+            "--min-outlets", type=click.IntRange(min=1), default=None,
+            help="Fewest distinct outlets in a talking point (default: 3, or all the corpus "
+            "has when it has fewer).",
         ),
         click.option("--since", default=None, help="Only paragraphs dated on or after this."),
         click.option("--until", default=None, help="Only paragraphs dated on or before this."),
