@@ -287,9 +287,7 @@ class TalkingPointFinder:
             members = members[in_scope[members]]
             codes = table.outlet_codes[members]
             n_outlets = len(set(codes[codes >= 0].tolist()))
-            if len(members) < self.min_size or (
-                min_outlets > 1 and n_outlets < min_outlets
-            ):
+            if len(members) < self.min_size or (min_outlets > 1 and n_outlets < min_outlets):
                 continue
             kept.append((tp_id, members))
         in_point = np.zeros(len(table), dtype=bool)
