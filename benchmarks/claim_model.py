@@ -194,7 +194,7 @@ def mfa_talking_points(encoder: Encoder, model: str) -> dict[str, Any]:
         store.add(read_records([path]))
         embedded = time.perf_counter() - started
         tick = time.perf_counter()
-        result = TalkingPointFinder().fit(store).result_
+        result = TalkingPointFinder(min_outlets=1).fit(store).result_
     points = result.talking_points
     return {
         "paragraphs": result.corpus["paragraphs"],

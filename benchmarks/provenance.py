@@ -36,7 +36,7 @@ def score(records: list[dict[str, Any]]) -> dict[str, Any]:
     expect = {r["id"]: r["expect"] for r in records}
     with simdedup.Store.memory() as store:
         store.add([simdedup.Record(r["id"], r["text"], r["outlet"], r["date"]) for r in records])
-        points = simdedup.TalkingPointFinder().fit(store).result_.talking_points
+        points = simdedup.TalkingPointFinder(min_outlets=1).fit(store).result_.talking_points
         groups = store.dedup().groups
     links: Counter[str] = Counter()
     by_kind: dict[str, Counter[str]] = {}
@@ -89,7 +89,7 @@ def examples() -> dict[str, Any]:
     origin_of = {d: g[0] for g in expected["wire_copies"] for d in g[1:]}
     with simdedup.Store.memory() as store:
         store.add([ROOT / "examples" / "corpus.jsonl"])
-        points = simdedup.TalkingPointFinder().fit(store).result_.talking_points
+        points = simdedup.TalkingPointFinder(min_outlets=1).fit(store).result_.talking_points
     out: Counter[str] = Counter()
     for tp in points:
         doc_of = {m.pid: m.doc_id for m in tp.members}

@@ -173,7 +173,7 @@ def mfa_timing(store_dir: str) -> dict[str, Any]:
 
     store = Store.open(store_dir)
     started = time.perf_counter()
-    result = TalkingPointFinder().fit(store).result_
+    result = TalkingPointFinder(min_outlets=1).fit(store).result_
     seconds = time.perf_counter() - started
     return {
         "paragraphs": result.corpus["paragraphs"],

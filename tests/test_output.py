@@ -87,3 +87,25 @@ def test_one_off_work_announces_itself_once(tmp_path: Path) -> None:
     assert lines[-1].endswith(" s") and "done in" in lines[-1]
     again = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
     assert "ONNX" not in again.stderr and again.stdout == first.stdout
+
+
+def test_wire_copies_fold_but_rewordings_do_not() -> None:
+    from simdedup import Paragraph
+    from simdedup.cli.output import same_text_as
+
+    wire = (
+        "Valdorian Foreign Minister Teodor Marsk arrived in Ardenholm on Tuesday for a "
+        "three-day official visit, the first by a Valdorian foreign minister since 2021."
+    )
+    texts = [
+        wire,
+        "ARDENHOLM (VNA) — " + wire.replace("three-day", "three day"),  # a wire copy
+        wire.upper(),  # the same text
+        "Marsk, Valdoria's foreign minister, landed in Ardenholm on Tuesday, the first such "
+        "visit since 2021.",  # the same claim reworded: its own row
+    ]
+    matches = [
+        Paragraph(f"d{i}:0", f"d{i}", 0, None, None, t, score=0.9, rank=i + 1)
+        for i, t in enumerate(texts)
+    ]
+    assert same_text_as(matches) == [None, 0, 0, None]

@@ -50,15 +50,28 @@ def body(text: str, width: int, full: bool, lead: str = "") -> str:
     return INDENT + excerpt(flat, width - len(INDENT))
 
 
+COPY_OVERLAP = 0.8  # word-trigram Jaccard at which two results are one text (a wire copy)
+
+
 def same_text_as(matches: Sequence[Paragraph]) -> list[int | None]:
     """For each result, the position of the first earlier result with the same text
-    (normalised), or ``None``: what the table folds and the JSON flags."""
-    first: dict[str, int] = {}
+    (normalised) or a near-verbatim copy of it (word trigrams overlapping by at least
+    :data:`COPY_OVERLAP`: a changed dateline, a trimmed clause), or ``None``: what the table
+    folds and the JSON flags."""
+    grams = [_trigrams(normalize_text(m.text)) for m in matches]
     out: list[int | None] = []
-    for i, m in enumerate(matches):
-        j = first.setdefault(normalize_text(m.text), i)
-        out.append(None if j == i else j)
+    for i, mine in enumerate(grams):
+        out.append(next((j for j in range(i) if out[j] is None and _overlap(mine, grams[j])), None))
     return out
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def _overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
+    return a == b or len(a & b) >= COPY_OVERLAP * len(a | b)
 
 
 def matches_table(
