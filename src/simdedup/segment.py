@@ -102,11 +102,12 @@ _LINE_PATTERNS: list[tuple[str, str, int, bool]] = [
     ("byline", r"^((additional )?reporting|writing|editing) by\b", 300, False),
     ("byline", r"\bcontributed to this (report|story)\.?$", 200, False),
     # "By Renee Castillo | rcastillo@...", "By Zhou Hui in Harbin | China Daily | Updated: ..."
-    ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+(and\s+)?[A-Z][\w.'’-]*){0,5}\s*$", 80, True),
+    ("byline", r"^(?i:by)\s+[A-Z][\w.'’-]*(\s+(and\s+)?[A-Z][\w.'’-]*){0,5}\s*$", 80, True),
     ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3}(\s+in\s+[A-Z][\w-]*)?\s*[|·]",
      160, False),
-    ("byline", r"^by\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3},\s*([\w-]+\s){0,3}"
-     r"(reporter|correspondent|editor|writer|staff)\b", 120, False),
+    # "By Ellie Hargreaves, Local Democracy Reporter"; "By Tuesday, staff were ..." is news
+    ("byline", r"^(?i:by)\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3},\s*([\w-]+\s){0,3}"
+     r"(?i:reporter|correspondent|editor|writer|staff)\b[\w\s'’&-]{0,40}$", 120, True),
     ("wire note", r"^\((adds|updates|recasts|changes|corrects|fixes|refiles)\b[^)]*\)$", 200,
      False),
     ("wire note", r"^our standards:", 100, False),
