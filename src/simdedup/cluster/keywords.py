@@ -93,8 +93,8 @@ def cluster_labels(
 
     def analyze(text: str) -> list[str]:
         out: list[str] = []
-        for span in _BREAK.split(text.lower()):
-            words = _TOKEN.findall(span)
+        for start, end in _clauses(text):
+            words = _TOKEN.findall(text[start:end].lower())
             keep = [w not in stop for w in words]
             out += [w for w, k in zip(words, keep) if k]
             out += [
@@ -140,12 +140,18 @@ def _phrase(members: Sequence[str], weights: dict[str, float], stop: frozenset[s
                 (m.group().lower(), m.start(), m.end())
                 for m in _PHRASE_TOKEN.finditer(text, *clause)
             ]
+            # A keyword-shaped word under MIN_SHARE has no weight: no phrase that most members
+            # say can hold it, so the phrases through it are not counted.
+            rare = [w not in stop and w not in weights and _TOKEN.fullmatch(w) is not None
+                    for w, _, _ in words]  # fmt: skip
             for i, (first, start, _) in enumerate(words):
-                if first in stop:
+                if first in stop or rare[i]:
                     continue
-                for j in range(i + shortest - 1, min(i + longest, len(words))):
+                for j in range(i + 1, min(i + longest, len(words))):
+                    if rare[j]:
+                        break
                     last, _, end = words[j]
-                    if last in stop:
+                    if j < i + shortest - 1 or last in stop:
                         continue
                     key = tuple(w for w, _, _ in words[i : j + 1])
                     if key not in seen:
