@@ -157,6 +157,7 @@ def add(
         ),
         skip_bad=opts["skip_bad"],
         stdin_format=opts["stdin_format"],
+        date_order=opts.get("date_order") or "auto",
         on_warning=None if quiet else lambda m: click.echo(f"warning: {m}", err=True),
     )  # fmt: skip
     checked = reader.check_paths(paths)
@@ -213,8 +214,12 @@ def skipped(read: ReadStats) -> str:
         parts.append(f"{read.skipped_files} files skipped")
     if read.bad_lines:
         parts.append(f"{read.bad_lines} bad lines skipped")
+    if read.damaged_files:
+        parts.append(f"{read.damaged_files} files broken off part way")
     if read.decode_errors:
         parts.append(f"{read.decode_errors} with invalid UTF-8")
+    if read.ambiguous_dates:
+        parts.append(f"{read.ambiguous_dates} day/month dates left out")
     return ("; " + ", ".join(parts)) if parts else ""
 
 

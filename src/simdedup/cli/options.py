@@ -67,6 +67,11 @@ def input_options(func: F) -> F:
                      help="Record field with the title."),
         click.option("--skip-bad", is_flag=True,
                      help="Skip and count malformed JSONL/CSV lines instead of stopping."),
+        click.option("--dayfirst", "date_order", flag_value="dmy",
+                     help="Read numeric dates like 11.12.2024 day first (default: decided per "
+                     "file from its dates; a file that cannot decide gets a warning)."),
+        click.option("--monthfirst", "date_order", flag_value="mdy",
+                     help="Read numeric dates like 11.12.2024 month first."),
         click.option("--stdin-format", type=click.Choice(["auto", "txt", "jsonl", "csv"]),
                      default="auto", show_default=True, help="How to read '-' (stdin)."),
         click.option("--min-chars", type=click.IntRange(min=1), default=40, show_default=True,

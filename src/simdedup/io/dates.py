@@ -3,11 +3,17 @@
 Parsing is done by :mod:`dateutil`; this module only decides what is a date. A value must name a
 year, a month and a day ("November 19, 2024", "19 Nov 2024", "2024.09.11", "09-Apr-2024",
 ISO 8601 with or without a time); anything less ("Nov. 18", "2024") is not a date.
+
+A numeric date with the year last (``11.12.2024``, ``11/12/2024``) can be day first or month
+first. :func:`day_month` finds such dates, :func:`date_order` decides the order from a file's
+dates (a first number over 12 says day first, a second one over 12 month first), and
+:func:`normalize_date` reads them in the order it is given.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -27,13 +33,48 @@ _DATE_IN_TEXT = re.compile(
 )
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_YEAR_LAST = re.compile(r"\s*(\d{1,2})[./-](\d{1,2})[./-]\d{4}(?!\d)")
+ORDERS = ("auto", "dmy", "mdy")
 
 
-def normalize_date(value: object) -> str | None:
+def day_month(value: object) -> tuple[int, int] | None:
+    """The first two numbers of a numeric date written with its year last (``11.12.2024`` ->
+    ``(11, 12)``), else ``None``."""
+    if not isinstance(value, str):
+        return None
+    match = _YEAR_LAST.match(value)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def is_ambiguous(value: object) -> bool:
+    """Whether ``value`` is a year-last numeric date that reads as a valid but different date
+    day first and month first (``11.12.2024``; not ``13.12.2024`` or ``05.05.2024``)."""
+    pair = day_month(value)
+    return pair is not None and pair[0] != pair[1] and min(pair) >= 1 and max(pair) <= 12
+
+
+def date_order(values: Iterable[object]) -> str | None:
+    """The day/month order the year-last numeric dates among ``values`` share: ``"dmy"`` when
+    some first number is over 12, ``"mdy"`` when some second one is, ``"mixed"`` when both
+    happen, ``None`` when nothing decides."""
+    day_first = month_first = False
+    for value in values:
+        pair = day_month(value)
+        if pair is None:
+            continue
+        day_first = day_first or 12 < pair[0] <= 31
+        month_first = month_first or 12 < pair[1] <= 31
+    if day_first and month_first:
+        return "mixed"
+    return "dmy" if day_first else "mdy" if month_first else None
+
+
+def normalize_date(value: object, dayfirst: bool = False) -> str | None:
     """Return ``value`` as ``YYYY-MM-DD``, or ``None`` when it is empty or not a full date.
 
     Accepts ``date``/``datetime`` objects, Unix timestamps are not guessed at. Strings are parsed
-    with :func:`dateutil.parser.parse` after checking they carry a four-digit year.
+    with :func:`dateutil.parser.parse` after checking they carry a four-digit year; a year-last
+    numeric date is read day first when ``dayfirst`` is set (month first otherwise).
     """
     if value is None:
         return None
@@ -43,11 +84,13 @@ def normalize_date(value: object) -> str | None:
         return value.isoformat()
     if not isinstance(value, str):
         return None
-    return _normalize_text_date(value.strip())
+    if len(value) > 200:  # no date is that long; dateutil would take its time to say so
+        return None
+    return _normalize_text_date(value.strip(), dayfirst and day_month(value) is not None)
 
 
 @lru_cache(maxsize=4096)
-def _normalize_text_date(text: str) -> str | None:
+def _normalize_text_date(text: str, dayfirst: bool = False) -> str | None:
     """:func:`normalize_date` of a stripped string; memoised, as a corpus repeats its dates."""
     if not text or not _HAS_YEAR.search(text):
         return None
@@ -60,8 +103,8 @@ def _normalize_text_date(text: str) -> str | None:
 
     try:
         # Two different defaults: a component missing from the text shows up as a difference.
-        first = parser.parse(text, default=datetime(2000, 1, 1))
-        second = parser.parse(text, default=datetime(2001, 2, 2))
+        first = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=dayfirst)
+        second = parser.parse(text, default=datetime(2001, 2, 2), dayfirst=dayfirst)
     except (ValueError, OverflowError):
         match = _DATE_IN_TEXT.search(text)
         return _normalize_text_date(match.group(0)) if match and match.group(0) != text else None

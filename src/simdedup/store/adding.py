@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from simdedup.errors import InputError
-from simdedup.io.records import Record, read_records
+from simdedup.io.records import Record, read_records, valid_record
 
 
 @dataclass
@@ -35,7 +35,7 @@ def records_of(items: Iterable[Record | str | os.PathLike[str]]) -> Iterator[Rec
     """Records as given, and the records read from each path, in order."""
     for item in items:
         if isinstance(item, Record):
-            yield item
+            yield valid_record(item)
         elif isinstance(item, (str, os.PathLike)):
             yield from read_records([os.fspath(item)])
         else:
