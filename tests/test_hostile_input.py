@@ -191,3 +191,32 @@ def test_cli_hostile_records_end_to_end(tmp_path: Path) -> None:
     broken = cli("index", "t.jsonl.gz", "--store", "s.store", cwd=tmp_path)
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
     assert "t.jsonl.gz: file breaks off after" in broken.stderr
+
+
+@pytest.mark.parametrize("command", ["similar", "dedup", "talking-points", "report"])
+def test_threshold_nan_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    args = ["some query"] if command == "similar" else []
+    result = cli(command, *args, "x.jsonl", "--threshold", "nan", cwd=tmp_path)
+    assert result.returncode == 2 and "'nan' is not a number" in result.stderr
+
+
+def test_talking_point_threshold_range_is_said_right() -> None:
+    from simdedup import talking_points
+
+    texts = [TEXT, TEXT.replace("Tuesday", "Monday"), "A quite different remark on fisheries."]
+    with pytest.raises(InputError, match=r"threshold must be in \(0, 1\]; got -0\.5"):
+        talking_points(texts, threshold=-0.5, encoder=HashingEncoder())
+    with pytest.raises(InputError, match=r"threshold must be in \(0, 1\]; got nan"):
+        talking_points(texts, threshold=float("nan"), encoder=HashingEncoder())
+    result = talking_points(texts, threshold=1.0, min_outlets=1, encoder=HashingEncoder())
+    assert result == []  # runs (only identical vectors could merge at 1)
+    help_text = cli("talking-points", "--help", cwd=Path.cwd()).stdout
+    assert "0<x<=1" in help_text
+
+
+def test_binary_query_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "q.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    jsonl(tmp_path / "c.jsonl", json.dumps({"id": "a", "text": TEXT}))
+    result = cli("similar", "@q.bin", "c.jsonl", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "QUERY @q.bin: a binary file, not text" in result.stderr

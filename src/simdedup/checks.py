@@ -3,6 +3,8 @@ parameter (``k=``, ``threshold=``) and showing the bad value. Booleans are never
 
 from __future__ import annotations
 
+import math
+
 from simdedup.errors import InputError
 from simdedup.io.dates import normalize_date
 
@@ -19,12 +21,17 @@ def check_optional_int(value: object, name: str, minimum: int = 1) -> int | None
     return None if value is None else check_int(value, name, minimum)
 
 
-def check_number(value: object, name: str, low: float, high: float | None = None) -> float:
-    """``value`` as a ``float`` in ``[low, high]`` (no upper bound when ``high`` is ``None``)."""
-    bounds = f">= {low:g}" if high is None else f"in [{low:g}, {high:g}]"
+def check_number(
+    value: object, name: str, low: float, high: float | None = None, *, low_open: bool = False
+) -> float:
+    """``value`` as a ``float`` in ``[low, high]`` (``(low, high]`` with ``low_open``; no upper
+    bound when ``high`` is ``None``). ``nan`` is never in range."""
+    sign, bracket = (">", "(") if low_open else (">=", "[")
+    bounds = f"{sign} {low:g}" if high is None else f"in {bracket}{low:g}, {high:g}]"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(f"{name} must be a number {bounds}; got {value!r}")
-    if value < low or (high is not None and value > high):
+    below = value <= low if low_open else value < low
+    if math.isnan(value) or below or (high is not None and value > high):
         raise InputError(f"{name} must be {bounds}; got {value!r}")
     return float(value)
 

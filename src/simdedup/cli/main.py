@@ -27,6 +27,7 @@ from simdedup.cli.corpus import (
     wants_encoder,
 )
 from simdedup.cli.options import (
+    Cosine,
     engine_options,
     format_options,
     handle_errors,
@@ -136,9 +137,7 @@ def _index_into(
 @click.option(
     "-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="Number of results."
 )
-@click.option(
-    "--threshold", type=click.FloatRange(-1, 1), default=None, help="Minimum cosine similarity."
-)
+@click.option("--threshold", type=Cosine(-1, 1), default=None, help="Minimum cosine similarity.")
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--since", default=None, help="Only paragraphs dated on or after (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only paragraphs dated on or before (YYYY-MM-DD).")
@@ -199,7 +198,7 @@ def similar_command(
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(-1, 1),
+    type=Cosine(-1, 1),
     default=None,
     help="Minimum cosine similarity of duplicates  [default: the model's: chosen on dev for "
     "simdedup-claim-v1, 0.9 for all-MiniLM-L6-v2, 0.97 with --fast]",
@@ -389,9 +388,17 @@ def _read_query(query: str, paths: tuple[str, ...]) -> str:
     elif query.startswith("@") and len(query) > 1:
         file = Path(query[1:])
         try:
-            text = file.read_text(encoding="utf-8", errors="replace")
+            data = file.read_bytes()
         except OSError as exc:
             raise InputError(f"QUERY {query}: cannot read ({exc.strerror or exc})") from None
+        if b"\x00" in data:
+            raise InputError(f"QUERY {query}: a binary file, not text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            click.echo(f"warning: {file}: invalid UTF-8, decoded with replacement characters",
+                       err=True)  # fmt: skip
+            text = data.decode("utf-8-sig", errors="replace")
     else:
         text = query
     if not text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 KINDS = ("auto", "flat", "hnsw", "ivf")
 ALL_BACKENDS = ("auto", "torch", "onnx", "onnx-int8", "static")  # = simdedup.embed.choose'; kept
 # literal here so that --help imports nothing heavy
+
+
+class Cosine(click.FloatRange):
+    """A cosine bound: :class:`click.FloatRange` refusing ``nan``, which passes every range
+    check (so ``--threshold nan`` is a usage error, exit 2, like any value out of range)."""
+
+    name = "cosine"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
 
 
 def _announce_one_off_work() -> None:
@@ -147,7 +161,7 @@ def talking_point_options(func: F) -> F:
         ),
         click.option(
             "--threshold",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            type=Cosine(0, 1, min_open=True),
             default=None,
             help="Mean cosine a talking point must keep  [default: the model's: chosen on "
             "dev for simdedup-claim-v1, 0.62 for all-MiniLM-L6-v2]",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from simdedup.checks import check_int
+from simdedup.checks import check_int, check_number
 from simdedup.cluster.figures import figures, figures_conflict
 from simdedup.embed import claim_model
 from simdedup.embed.claim_model import CLAIM_MODEL
@@ -78,8 +78,7 @@ class ClaimClusterer:
             if len(listed) != len(vectors):
                 raise InputError(f"texts must have one entry per vector ({len(vectors)})")
             texts = lambda positions: [listed[i] for i in positions]  # noqa: E731
-        if not 0.0 < self.threshold < 1.0:
-            raise InputError(f"threshold must be between 0 and 1; got {self.threshold}")
+        check_number(self.threshold, "threshold", 0.0, 1.0, low_open=True)
         check_int(self.k, "k")
         src, dst, sim = self.graph(vectors, index, index_rows)
         conflict = np.zeros(len(src), dtype=np.float32)

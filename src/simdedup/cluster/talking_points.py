@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simdedup.checks import check_date, check_int, check_number, check_threshold
+from simdedup.checks import check_date, check_int, check_number
 from simdedup.cluster.linkage import ClaimClusterer, model_defaults
 from simdedup.duplicates import provenance
 from simdedup.duplicates.groups import members_by_label
@@ -209,11 +209,9 @@ class TalkingPointFinder:
 
     def _check(self, model: str) -> tuple[float, float, str | None, str | None]:
         default_threshold, default_penalty = model_defaults(model)
-        threshold = check_threshold(self.threshold)
-        if threshold is None:
-            threshold = default_threshold
-        if not 0.0 < threshold < 1.0:
-            raise InputError(f"threshold must be between 0 and 1; got {self.threshold}")
+        threshold = default_threshold
+        if self.threshold is not None:  # a mean cosine a cluster keeps: above 0, at most 1
+            threshold = check_number(self.threshold, "threshold", 0.0, 1.0, low_open=True)
         penalty = check_number(
             default_penalty if self.penalty is None else self.penalty, "penalty", 0.0
         )
