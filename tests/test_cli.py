@@ -193,7 +193,7 @@ def test_damaged_and_mismatched_stores(store: Path, workdir: Path) -> None:
     broken = workdir / "broken.store"
     shutil.copytree(store, broken)
     (broken / "store.sqlite").write_bytes(b"not a database" * 50)
-    fails(run("dedup", "--store", str(broken)), "corrupt store database")
+    fails(run("dedup", "--store", str(broken)), "damaged store database")
     model = workdir / "other-model"
     shutil.copytree(default_model_path(), model)
     config = json.loads((model / "config.json").read_text())

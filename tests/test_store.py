@@ -40,7 +40,13 @@ def test_create_add_reopen(tmp_path: Path, fake_encoder: HashingEncoder) -> None
         hit = find_similar(store, WIRE, k=1)[0]
         assert hit.pid == "vna-1:1" and hit.score == pytest.approx(1.0, abs=1e-5)
     files = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert files == ["embeddings.sqlite", "index-1.faiss", "manifest.json", "store.sqlite"]
+    assert files == [
+        "embeddings.sqlite",
+        "index-1.faiss",
+        "manifest.json",
+        "store.lock",
+        "store.sqlite",
+    ]
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert manifest["format_version"] == 1 and manifest["model"] == "hashing-256"
     assert manifest["dim"] == 256 and manifest["index"] == "flat" and manifest["metric"] == "cosine"
@@ -193,13 +199,13 @@ def test_open_errors(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
     with pytest.raises(StoreError, match="store format 99 is newer"):
         Store.open(path, encoder=HashingEncoder())
     (path / "manifest.json").write_text("{broken")
-    with pytest.raises(StoreError, match="corrupt manifest"):
+    with pytest.raises(StoreError, match="damaged manifest"):
         Store.open(path, encoder=HashingEncoder())
     (path / "manifest.json").write_text(json.dumps(manifest))
 
     shutil.copy(path / "store.sqlite", tmp_path / "db.bak")
     (path / "store.sqlite").write_bytes(b"garbage" * 100)
-    with pytest.raises(StoreError, match="corrupt store database"):
+    with pytest.raises(StoreError, match="damaged store database"):
         Store.open(path, encoder=HashingEncoder())
     shutil.copy(tmp_path / "db.bak", path / "store.sqlite")
 

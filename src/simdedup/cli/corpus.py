@@ -136,7 +136,8 @@ def corpus(
             stats, read = add(store, paths, opts, engine)
             if stats.totals.get("paragraphs", 0) == 0:
                 raise InputError(empty_message(paths, read, opts))
-        yield store
+        with store.snapshot():  # one generation, however long the command reads
+            yield store
     finally:
         store.close()
 

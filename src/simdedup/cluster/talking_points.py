@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,8 @@ from simdedup.duplicates.provenance import Source
 from simdedup.errors import InputError
 from simdedup.paragraph import TALKING_POINT_KEYS, Paragraph
 from simdedup.store.inputs import Corpus, load, make_encoder_for
+
+_log = logging.getLogger("simdedup")
 
 if TYPE_CHECKING:
     from simdedup.embed.encoder import Encoder
@@ -243,7 +246,8 @@ class TalkingPointFinder:
                 raise InputError(
                     "talking points need texts (for keywords and figures), not only embeddings"
                 )
-            self._fit(got.store)
+            with got.store.snapshot():
+                self._fit(got.store)
         return self
 
     def save(self, store: Store) -> None:
@@ -251,7 +255,11 @@ class TalkingPointFinder:
         so later runs give the same clusters the same ids."""
         if not hasattr(self, "ids_"):
             raise InputError("save: call fit first")
-        store.catalog.set_talking_point_ids(self.ids_)
+        if not store.remember_talking_points(self.ids_):
+            _log.warning(
+                f"{store.path}: talking-point ids not saved (another simdedup is writing the "
+                "store); the next run numbers its talking points afresh"
+            )
 
     def _fit(self, store: Store) -> None:
         threshold, penalty, since, until = self._check(store.model)

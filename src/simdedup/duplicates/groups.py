@@ -29,7 +29,7 @@ from simdedup.duplicates.provenance import Source, origin
 from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed import claim_model
 from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL
-from simdedup.errors import InputError
+from simdedup.errors import InputError, StoreError
 from simdedup.index.selfjoin import SelfJoin
 from simdedup.paragraph import Paragraph
 from simdedup.segment import normalize_text, sentences
@@ -136,7 +136,10 @@ class Deduplicator:
         :class:`~simdedup.store.store.Store`. ``embeddings`` may give the vectors of a list of
         strings. Texts are embedded in memory with ``encoder`` (default: the claim model);
         nothing is written to ``data``. Sets ``result_`` and ``labels_``."""
-        with load(data, encoder=make_encoder_for(self.encoder), embeddings=embeddings) as got:
+        with (
+            load(data, encoder=make_encoder_for(self.encoder), embeddings=embeddings) as got,
+            got.store.snapshot(),
+        ):
             self._fit(got.store, texts_known=not got.embeddings_only)
             store, texts = got.store, got.texts
             if got.embeddings_only:
@@ -148,7 +151,8 @@ class Deduplicator:
                 found = dict(zip(kept, _texts_at(store, kept)))
                 self.result_._texts = lambda idx: [found[i] for i in idx]
             else:
-                self.result_._texts = lambda idx: _texts_at(store, idx)
+                ids = store.table().ids  # the paragraphs as fitted, should the store change
+                self.result_._texts = lambda idx: _texts_at(store, idx, ids)
         return self
 
     def _fit(self, store: Store, texts_known: bool = True) -> None:
@@ -404,10 +408,16 @@ def _original_first(
     return members, True
 
 
-def _texts_at(store: Store, positions: list[int]) -> list[str]:
-    """Texts of the paragraphs at ``positions`` of ``store.table()``, in that order."""
-    ids = [int(i) for i in store.table().ids[positions]]
+def _texts_at(store: Store, positions: list[int], table_ids: np.ndarray | None = None) -> list[str]:
+    """Texts of the paragraphs at ``positions`` of ``store.table()`` (or of ``table_ids``, the
+    table's ids as they were), in that order."""
+    ids = [int(i) for i in (store.table().ids if table_ids is None else table_ids)[positions]]
     found = store.paragraphs(ids)
+    if len(found) < len(set(ids)):
+        raise StoreError(
+            f"{store.path or 'store'}: changed since these results were made (paragraphs were "
+            "replaced); run again for their texts"
+        )
     return [found[i].text for i in ids]
 
 

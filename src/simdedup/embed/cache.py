@@ -18,6 +18,7 @@ import numpy as np
 from simdedup.errors import StoreError
 
 _BATCH = 500  # SQLite host parameters per query
+UNIT_TOLERANCE = 1e-3  # how far from 1 a stored vector's length may be (float32 rounding: 1e-6)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL,
@@ -85,8 +86,11 @@ class EmbeddingCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
 
-    def get(self, model: str, hashes: Sequence[str]) -> np.ndarray:
-        """Vectors of ``hashes`` in order, shape ``(len(hashes), dim)``; all must be cached."""
+    def get(self, model: str, hashes: Sequence[str], dim: int | None = None) -> np.ndarray:
+        """Vectors of ``hashes`` in order, shape ``(len(hashes), dim)``; all must be cached.
+        With ``dim`` (a store's cache) each vector is checked as it is read: ``dim`` floats,
+        all finite, unit length (or zero: a text with nothing to embed); :class:`StoreError`
+        names the first that is not."""
         found: dict[str, bytes] = {}
         for start in range(0, len(hashes), _BATCH):
             chunk = list(hashes[start : start + _BATCH])
@@ -103,6 +107,49 @@ class EmbeddingCache:
                 "(the cache was deleted or damaged); rebuild the store"
             )
         if not hashes:
-            return np.zeros((0, 0), dtype=np.float32)
+            return np.zeros((0, dim or 0), dtype=np.float32)
+        size = 4 * dim if dim else len(found[hashes[0]])
+        wrong = next((h for h in hashes if len(found[h]) != size), None)
+        if wrong is not None:
+            raise self._damaged(wrong, f"has {len(found[wrong])} bytes, not {size}")
         buf = b"".join(found[h] for h in hashes)
-        return np.frombuffer(buf, dtype="<f4").reshape(len(hashes), -1).astype(np.float32)
+        vectors = np.frombuffer(buf, dtype="<f4").reshape(len(hashes), -1).astype(np.float32)
+        if dim:
+            with np.errstate(all="ignore"):
+                norms = np.linalg.norm(vectors, axis=1)
+            bad = np.flatnonzero(~((np.abs(norms - 1.0) <= UNIT_TOLERANCE) | (norms == 0)))
+            if len(bad):
+                raise self._damaged(hashes[int(bad[0])], f"has length {norms[bad[0]]:.4g}, not 1")
+        return vectors
+
+    def _damaged(self, text_hash: str, why: str) -> StoreError:
+        store = self.path.parent if self.path is not None else "STORE"
+        return StoreError(
+            f"{self.path or 'embedding cache'}: the vector of text {text_hash[:12]} {why} "
+            f"(damaged); `simdedup check --store {store} --repair` embeds it again"
+        )
+
+    def delete(self, model: str, hashes: Sequence[str]) -> None:
+        """Forget the vectors of ``hashes`` (damaged ones, before embedding them again)."""
+        with self._db:
+            self._db.executemany(
+                "DELETE FROM embeddings WHERE model = ? AND hash = ?", ((model, h) for h in hashes)
+            )
+
+    def valid(self, model: str, hashes: Sequence[str], dim: int) -> list[str]:
+        """The hashes of ``hashes`` whose vector is missing or damaged (for ``check --full``)."""
+        bad: list[str] = []
+        for start in range(0, len(hashes), _BATCH):
+            chunk = list(hashes[start : start + _BATCH])
+            try:
+                self.get(model, chunk, dim=dim)
+            except StoreError:
+                bad.extend(h for h in chunk if not self._sound(model, h, dim))
+        return bad
+
+    def _sound(self, model: str, text_hash: str, dim: int) -> bool:
+        try:
+            self.get(model, [text_hash], dim=dim)
+        except StoreError:
+            return False
+        return True

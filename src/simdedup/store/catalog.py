@@ -3,11 +3,15 @@
 All SQL lives here. Each distinct paragraph text (by normalised hash) owns one row of the vector
 index (table ``vectors``); paragraphs reference their text by hash. The catalog runs in autocommit
 mode; :class:`~simdedup.store.store.Store` brackets a whole update in :meth:`Catalog.begin` /
-:meth:`Catalog.commit`.
+:meth:`Catalog.commit`, and a whole read in :meth:`Catalog.begin_read` / :meth:`Catalog.end_read`
+(SQLite's shared lock, so that a writer cannot commit between two statements of one reader).
+Every write transaction adds one to the ``serial`` setting, which the manifest records beside the
+database's checksum.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +56,9 @@ _COLUMNS = "p.id, d.doc_id, p.para, d.outlet, d.date, d.title, p.text, v.row, d.
 _FROM = "paragraphs p JOIN documents d ON d.seq = p.doc_seq JOIN vectors v ON v.hash = p.hash"
 _ORPHAN = "NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.hash = vectors.hash)"
 _CHUNK = 500  # SQLite host parameters per IN (...) list
+BUSY_TIMEOUT = 60  # seconds a statement waits for another connection's lock before failing
+TABLES = ("meta", "documents", "paragraphs", "vectors")
+_log = logging.getLogger("simdedup")
 
 
 @dataclass(frozen=True)
@@ -100,9 +107,10 @@ class Catalog:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._upgraded = False
+        self._reading = False  # in a read transaction (begin_read)
         try:
             self._db = sqlite3.connect(
-                str(path) if path else ":memory:", timeout=5, isolation_level=None
+                str(path) if path else ":memory:", timeout=BUSY_TIMEOUT, isolation_level=None
             )
             self._db.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
@@ -120,37 +128,102 @@ class Catalog:
             self.set_meta(**meta)
 
     def check(self) -> None:
-        """Raise :class:`StoreError` if the file is not a readable store database."""
+        """Raise :class:`StoreError` if the file is not a readable store database: its tables
+        are there and its settings that are numbers are numbers."""
         try:
             self._db.execute("SELECT key, value FROM meta").fetchall()
+            found = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master")}
+            missing = [t for t in TABLES if t not in found]
+            if missing:
+                raise StoreError(f"{self.path}: damaged store database (no table {missing[0]})")
             self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: corrupt store database ({exc})") from None
+            raise StoreError(f"{self.path}: damaged store database ({exc})") from None
+        for key in ("generation", "dim", "serial", "format_version"):
+            self.int_meta(key)
 
     def meta(self, key: str, default: str) -> str:
         try:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: corrupt store database ({exc})") from None
+            raise StoreError(f"{self.path}: damaged store database ({exc})") from None
         return str(row[0]) if row else default
+
+    def int_meta(self, key: str, default: int = 0) -> int:
+        """A setting that is a number (``generation``, ``dim``, ``serial``)."""
+        value = self.meta(key, str(default))
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise StoreError(f"{self.path}: damaged store database ({key} is {value[:40]!r})")
+        return number
 
     def set_meta(self, **values: str) -> None:
         self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
+    def bump_serial(self) -> None:
+        """Count one more write (inside the write transaction)."""
+        self.set_meta(serial=str(self.int_meta("serial") + 1))
+
     def begin(self) -> None:
         """Start the write transaction (taking the write lock now, not at the first write)."""
+        self.end_read()
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: store is busy or read-only ({exc})") from None
 
     def commit(self) -> None:
-        self._db.execute("COMMIT")
+        """Commit, waiting for readers that hold the database to finish (however long)."""
+        while True:
+            try:
+                self._db.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                _log.info(f"{self.path}: waiting for readers of the store to finish")
 
     def rollback(self) -> None:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
         self._upgraded = False  # an upgrade made in the rolled-back transaction is gone too
+
+    def begin_read(self) -> None:
+        """Hold the database at its current state (SQLite's shared lock) until
+        :meth:`end_read`: every statement in between reads one generation."""
+        if self.path is None or self._db.in_transaction:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._reading = True
+            self._db.execute("SELECT COUNT(*) FROM meta").fetchone()  # takes the shared lock
+        except sqlite3.DatabaseError as exc:
+            self.end_read()
+            what = "store is busy" if "locked" in str(exc) else "damaged store database"
+            raise StoreError(f"{self.path}: {what} ({exc})") from None
+
+    def end_read(self) -> None:
+        if self._reading:
+            self._reading = False
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")  # a read transaction: nothing to write
+
+    @property
+    def in_read(self) -> bool:
+        return self._reading
+
+    def verify(self, full: bool = False) -> list[str]:
+        """SQLite's own check of the file (``quick_check``, or ``integrity_check`` when
+        ``full``): the problems it reports, none for a sound file."""
+        pragma = "integrity_check" if full else "quick_check"
+        try:
+            rows = [str(r[0]) for r in self._db.execute(f"PRAGMA {pragma}(20)")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if rows == ["ok"] else rows
 
     # -- counts -------------------------------------------------------------------------------
 
@@ -268,10 +341,12 @@ class Catalog:
             return {}
 
     def set_talking_point_ids(self, ids: dict[str, str]) -> None:
-        """Replace the remembered talking-point ids in one transaction."""
+        """Replace the remembered talking-point ids in one transaction (ending any read)."""
+        self.end_read()
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
+                self.bump_serial()
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS talking_points "
                     "(hash TEXT PRIMARY KEY, tp TEXT NOT NULL)"

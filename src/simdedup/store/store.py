@@ -4,10 +4,12 @@
 
     news.store/
       manifest.json       format version, model name and fingerprint, dimension, metric,
-                          index kind, counts (a readable summary; the database is authoritative)
+                          index kind, counts, and the size and SHA-256 of each file
+                          (see :mod:`simdedup.store.integrity`)
       store.sqlite        documents, paragraphs, text hashes, index rows, settings
       embeddings.sqlite   the embedding cache: vectors by (model fingerprint, text hash)
       index-<gen>.faiss   the FAISS index of generation <gen>
+      store.lock          the write lock (:mod:`simdedup.store.lock`)
 
 Every distinct paragraph text (by normalised hash) is one index row, embedded once; paragraphs
 that share a text share its row.
@@ -16,15 +18,17 @@ Writes are all-or-nothing. :meth:`Store.add` does its work inside one SQLite tra
 the new index under a new generation's file name, and only then commits; the commit is the moment
 the new state becomes visible. An interrupted or failed add leaves the previous generation
 readable and correct. Embeddings are committed to the cache as they are computed, so a rerun
-after an interruption does not embed the same text again.
+after an interruption does not embed the same text again. One writer at a time holds the store's
+write lock; a reader sees one generation (:meth:`Store.snapshot`), and a writer's commit waits for
+the readers in progress.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,17 +53,35 @@ from simdedup.paragraph import Paragraph
 from simdedup.segment import Removed, Segment, Segmenter, WholeText
 from simdedup.store.adding import AddStats, content_hash, records_of
 from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
+from simdedup.store.integrity import (
+    CACHE,
+    DATABASE,
+    FORMAT_VERSION,
+    MANIFEST,
+    digest,
+    file_entries,
+    index_name,
+    read_manifest,
+    verify_database,
+    verify_index,
+    write_manifest,
+)
+from simdedup.store.lock import LOCK, write_lock
 from simdedup.store.search import find_similar
 
 if TYPE_CHECKING:
     from simdedup.engines.base import Engine
 
-__all__ = ["AddStats", "ParagraphTable", "Store", "StoredParagraph"]
+__all__ = [
+    "CACHE",
+    "DATABASE",
+    "MANIFEST",
+    "AddStats",
+    "ParagraphTable",
+    "Store",
+    "StoredParagraph",
+]
 
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-DATABASE = "store.sqlite"
-CACHE = "embeddings.sqlite"
 REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
 
 
@@ -94,6 +116,7 @@ class Store:
         self.catalog = catalog
         self._cache = cache
         self._index: VectorIndex | None = None
+        self._index_generation = -1
         self._encoder = encoder
         self._fingerprint: str | None = None
         self.index_setting = index or catalog.meta("index_setting", "auto")
@@ -106,15 +129,23 @@ class Store:
     ) -> Store:
         """Create an empty store in ``path`` (which must not exist or be an empty directory)."""
         path = Path(path)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        if path.exists() and (not path.is_dir() or _has_files(path)):
             raise StoreError(f"{path}: exists and is not an empty directory")
         _check_kind(index)
         encoder = encoder if encoder is not None else make_encoder()
+        _mkdir(path)
+        with write_lock(path):
+            if _has_files(path):  # another writer made it while this one waited
+                raise StoreError(f"{path}: exists and is not an empty directory")
+            return cls._create_locked(path, encoder, index)
+
+    @classmethod
+    def _create_locked(cls, path: Path, encoder: Encoder, index: str) -> Store:
         meta = _new_meta(encoder, index)
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            for leftover in _leftovers(path):  # of a creation stopped half way
+                leftover.unlink()
             tmp = path / (DATABASE + ".tmp")
-            tmp.unlink(missing_ok=True)
             catalog = Catalog(tmp)
             catalog.create({**meta, "created": _now()})
             catalog.close()
@@ -138,37 +169,71 @@ class Store:
                 f"{path}: no such store (build one with: simdedup index PATH... --store {path})"
             )
         if not (path / MANIFEST).is_file() or not (path / DATABASE).is_file():
-            raise StoreError(f"{path}: not a simdedup store (no {MANIFEST} or {DATABASE})")
-        try:
-            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-            versions = [int(manifest["format_version"])]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{path / MANIFEST}: corrupt manifest ({exc})") from None
+            raise StoreError(
+                f"{path}: not a simdedup store (no {MANIFEST} or {DATABASE}); a store whose "
+                "creation was stopped is finished by rerunning simdedup index on it"
+            )
+        manifest = read_manifest(path)
+        versions = [int(manifest["format_version"])]
         catalog = Catalog(path / DATABASE)
         try:
+            catalog.begin_read()  # the file cannot change while it is checked
             catalog.check()
-            versions.append(int(catalog.meta("format_version", "0")))
+            versions.append(catalog.int_meta("format_version"))
             if max(versions) > FORMAT_VERSION:
                 raise StoreError(
                     f"{path}: store format {max(versions)} is newer than this simdedup "
                     f"supports ({FORMAT_VERSION}); upgrade simdedup"
                 )
+            verify_database(path, manifest, catalog)
+            catalog.end_read()
             store = cls(path, catalog, EmbeddingCache(path / CACHE), encoder=encoder, index=index)
         except BaseException:
             catalog.close()
             raise
-        store._check_encoder()
+        try:
+            store._check_encoder()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @classmethod
     def open_or_create(
         cls, path: str | Path, *, encoder: Encoder | None = None, index: str | None = None
     ) -> Store:
-        """:meth:`open` the store in ``path``, or :meth:`create` it if the path does not exist."""
+        """:meth:`open` the store in ``path``, or :meth:`create` it if the path does not exist
+        or is empty. A store whose creation was stopped half way (a database but no manifest)
+        is finished here; two processes doing this at once make one store between them."""
         path = Path(path)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        if (path / MANIFEST).is_file() or (path.exists() and not path.is_dir()):
             return cls.open(path, encoder=encoder, index=index)
-        return cls.create(path, encoder=encoder, index=index or "auto")
+        _mkdir(path)
+        with write_lock(path):
+            if (path / MANIFEST).is_file():  # another process made it while this one waited
+                pass
+            elif (path / DATABASE).is_file():
+                cls._finish_creation(path)
+            elif _has_files(path):
+                raise StoreError(f"{path}: exists and is not a simdedup store")
+            else:
+                encoder = encoder if encoder is not None else make_encoder()
+                return cls._create_locked(path, encoder, index or "auto")
+        return cls.open(path, encoder=encoder, index=index)
+
+    @classmethod
+    def _finish_creation(cls, path: Path) -> None:
+        """Write the manifest of a store whose database is whole but whose creation (or the
+        manifest after a write) was stopped (under the write lock)."""
+        catalog = Catalog(path / DATABASE)
+        try:
+            catalog.check()
+            store = cls(path, catalog, EmbeddingCache(path / CACHE))
+        except BaseException:
+            catalog.close()
+            raise
+        with store:
+            store._write_manifest()
 
     @classmethod
     def memory(
@@ -250,7 +315,7 @@ class Store:
 
     @property
     def dim(self) -> int:
-        return int(self.catalog.meta("dim", "0"))
+        return self.catalog.int_meta("dim")
 
     def counts(self) -> dict[str, int]:
         """Numbers of documents, paragraphs, distinct texts and index rows."""
@@ -264,26 +329,36 @@ class Store:
     def index(self) -> VectorIndex:
         """The FAISS index (loaded, or for an in-memory store built, on first use); row ``r`` is
         the text with ``vectors.row = r``."""
-        if self._index is None:
-            generation = int(self.catalog.meta("generation", "0"))
-            if generation == 0:
-                raise StoreError(f"{self.path or 'store'}: the store is empty; add documents first")
-            if self.path is None:
-                kind = self.catalog.meta("index_kind", "flat")
-                self._index = VectorIndex(kind).build(self.vectors())
-                return self._index
-            file = self.path / _index_name(generation)
-            if not file.is_file():
-                raise StoreError(f"{file}: index file missing; the store is damaged")
-            index = VectorIndex.load(file)
-            rows = self.catalog.scalar("SELECT COUNT(*) FROM vectors")
-            if index.ntotal != rows:
-                raise StoreError(
-                    f"{file}: index has {index.ntotal} rows but the database has {rows}; "
-                    "the store is damaged"
-                )
-            self._index = index
+        generation = self.catalog.int_meta("generation")
+        if self._index is not None and (self.path is None or generation == self._index_generation):
+            return self._index
+        if generation == 0:
+            raise StoreError(f"{self.path or 'store'}: the store is empty; add documents first")
+        if self.path is None:
+            kind = self.catalog.meta("index_kind", "flat")
+            self._index = VectorIndex(kind).build(self.vectors())
+            return self._index
+        self._index = self._load_index(generation)
+        self._index_generation = generation
         return self._index
+
+    def _load_index(self, generation: int) -> VectorIndex:
+        """The index file of ``generation``, checked against its checksum, row count and
+        dimension; :class:`StoreError` (with the repair command) when it fails one."""
+        assert self.path is not None
+        file = self.path / index_name(generation)
+        repair = f"`simdedup check --store {self.path} --repair` rebuilds it"
+        if not file.is_file():
+            raise StoreError(f"{file}: index file missing; {repair}")
+        verify_index(file, self.catalog)
+        index = VectorIndex.load(file)
+        rows = self.catalog.scalar("SELECT COUNT(*) FROM vectors")
+        if index.ntotal != rows or index.dim != self.dim:
+            raise StoreError(
+                f"{file}: index has {index.ntotal} rows of dimension {index.dim}, the database "
+                f"{rows} of dimension {self.dim}; {repair}"
+            )
+        return index
 
     def vectors(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
         """Unit vectors of the given index rows (all rows when ``None``), in that order."""
@@ -293,11 +368,25 @@ class Store:
             hashes = self.catalog.hashes_of_rows([int(r) for r in rows])
         if not hashes:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._cache.get(self.fingerprint, hashes)
+        return self._cache.get(self.fingerprint, hashes, dim=self.dim or None)
 
     def table(self) -> ParagraphTable:
         """Every paragraph's id, index row, outlet, date and length, in input order."""
         return self.catalog.table()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """Read one generation of the store: inside the block no writer commits (a writer's
+        commit waits for the block to end), so the index, the paragraph table and the texts
+        all belong together. Re-entrant; :meth:`similar` and the whole-corpus passes use it."""
+        if self.catalog.in_read:
+            yield self
+            return
+        self.catalog.begin_read()
+        try:
+            yield self
+        finally:
+            self.catalog.end_read()
 
     def paragraphs(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
         """Paragraphs by id (see :attr:`ParagraphTable.ids`)."""
@@ -317,16 +406,20 @@ class Store:
         since: str | None = None,
         until: str | None = None,
     ) -> list[Paragraph]:
-        """The ``k`` paragraphs most like ``query``: :func:`simdedup.store.search.find_similar`."""
-        return find_similar(
-            self,
-            query,
-            k=k,
-            threshold=threshold,
-            only_outlets=only_outlets,
-            since=since,
-            until=until,
-        )
+        """The ``k`` paragraphs most like ``query``: :func:`simdedup.store.search.find_similar`,
+        all from one generation of the store."""
+        if isinstance(query, str):
+            query = self.embed_query(query)  # before the snapshot: writers wait less
+        with self.snapshot():
+            return find_similar(
+                self,
+                query,
+                k=k,
+                threshold=threshold,
+                only_outlets=only_outlets,
+                since=since,
+                until=until,
+            )
 
     def embed_query(self, text: str) -> np.ndarray:
         """The unit vector of ``text`` with the store's encoder."""
@@ -358,6 +451,20 @@ class Store:
         next chunk is read. ``on_removed`` is called with each text the segmenter leaves out
         (a :class:`~simdedup.segment.Removed`); ``AddStats.removed`` counts them by rule.
         """
+        if self.path is None:
+            return self._add(records, segmenter, progress, engine, on_removed)
+        with write_lock(self.path):
+            return self._add(records, segmenter, progress, engine, on_removed)
+
+    def _add(
+        self,
+        records: Iterable[Record | str | os.PathLike[str]],
+        segmenter: Segmenter | WholeText | None,
+        progress: Callable[[str, int], None] | None,
+        engine: Engine | None,
+        on_removed: Callable[[Removed], None] | None,
+    ) -> AddStats:
+        """:meth:`add`, under the write lock."""
         started = time.perf_counter()
         segmenter = segmenter or Segmenter()
         stats = AddStats()
@@ -387,11 +494,12 @@ class Store:
             worker.wait()
             stats.embedded, stats.embed_seconds = worker.embedded, worker.seconds
             stats.new_texts = len(new_hashes)
-            if new_hashes or stats.replaced:
+            if new_hashes or stats.replaced or not self._index_sound():
                 new_file = self._update_index(list(new_hashes), stats)
             stats.totals = catalog.counts()
             stats.index_kind = catalog.meta("index_kind", "")
             catalog.set_meta(updated=_now())
+            catalog.bump_serial()
             catalog.commit()
         except BaseException:
             worker.stop()
@@ -432,17 +540,30 @@ class Store:
         stats.paragraphs += len(paragraphs)
         return paragraphs
 
+    def _index_sound(self) -> bool:
+        """Whether the current index file loads and passes its checks (an empty store's
+        missing index is sound); a rerun of ``add`` rebuilds one that does not."""
+        if self.path is None or self.catalog.int_meta("generation") == 0:
+            return True
+        try:
+            _ = self.index
+        except StoreError:
+            self._index = None
+            return False
+        return True
+
     def _update_index(self, new_hashes: list[str], stats: AddStats) -> Path | None:
         """Extend or rebuild the index inside the open transaction; returns the new file."""
         catalog = self.catalog
         orphans = catalog.orphan_rows()
         total = catalog.scalar("SELECT COUNT(*) FROM vectors") + len(new_hashes)
         kind = choose_kind(total - orphans) if self.index_setting == "auto" else self.index_setting
-        trained = int(catalog.meta("index_trained_rows", "0"))
+        trained = catalog.int_meta("index_trained_rows")
         rebuild = (
             catalog.meta("index_kind", "") != kind
             or orphans > REBUILD_ORPHANS * total
             or (kind == "ivf" and total > 2 * trained)
+            or not self._index_sound()
         )
         index: VectorIndex | None
         if self.path is None or rebuild:
@@ -463,26 +584,45 @@ class Store:
             index.add(vectors)
         if len(vectors):
             catalog.set_meta(dim=str(vectors.shape[1]))
-        generation = int(catalog.meta("generation", "0")) + 1
+        generation = catalog.int_meta("generation") + 1
         catalog.set_meta(generation=str(generation), index_kind=kind)
         catalog.set_meta(index_setting=self.index_setting)
         self._index = index
+        self._index_generation = generation
         if self.path is None or index is None:
             return None
-        file = self.path / _index_name(generation)
+        file = self.path / index_name(generation)
         index.save(file)
+        catalog.set_meta(index_sha256=digest(file))
         return file
 
     def _after_commit(self) -> None:
         if self.path is None:
             return
         self._write_manifest()
-        keep = _index_name(int(self.catalog.meta("generation", "0")))
+        keep = index_name(self.catalog.int_meta("generation"))
         for old in self.path.glob("index-*.faiss*"):
             if old.name != keep:
                 old.unlink(missing_ok=True)
 
+    def remember_talking_points(self, ids: dict[str, str]) -> bool:
+        """Save talking-point ids (text hash -> id) for the next run, under the write lock;
+        ``False`` (nothing saved) when another process is writing the store right now."""
+        if self.path is None:
+            self.catalog.set_talking_point_ids(ids)
+            return True
+        try:
+            with write_lock(self.path, timeout=0):
+                self.catalog.set_talking_point_ids(ids)
+                self._write_manifest()
+        except StoreError as exc:
+            if "busy" not in str(exc):
+                raise
+            return False
+        return True
+
     def _write_manifest(self) -> None:
+        """Write the manifest of the state just committed (under the write lock)."""
         if self.path is None:
             return
         from simdedup.version import __version__
@@ -499,14 +639,14 @@ class Store:
             "metric": "cosine",
             "index": meta("index_kind", "") or None,
             "index_setting": self.index_setting,
-            "generation": int(meta("generation", "0")),
+            "generation": self.catalog.int_meta("generation"),
             "counts": self.counts(),
             "created": meta("created", ""),
             "updated": meta("updated", ""),
+            "serial": self.catalog.int_meta("serial"),
+            "files": file_entries(self.path, self.catalog, len(self._cache)),
         }
-        tmp = self.path / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.path / MANIFEST)
+        write_manifest(self.path, manifest)
 
 
 def _check_kind(index: str | None) -> None:
@@ -528,8 +668,23 @@ def _new_meta(encoder: Encoder, index: str) -> dict[str, str]:
     }
 
 
-def _index_name(generation: int) -> str:
-    return f"index-{generation}.faiss"
+def _mkdir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create store ({exc.strerror or exc})") from None
+
+
+def _leftovers(path: Path) -> list[Path]:
+    """Files a stopped creation of a store leaves: temporary files, a database without a
+    manifest is not one of them (see :meth:`Store._finish_creation`)."""
+    return [p for p in path.glob("*.tmp") if p.is_file()]
+
+
+def _has_files(path: Path) -> bool:
+    """Whether ``path`` holds anything but the write lock and a stopped creation's leftovers."""
+    spare = {LOCK, *(p.name for p in _leftovers(path))}
+    return any(p.name not in spare for p in path.iterdir())
 
 
 def _now() -> str:
