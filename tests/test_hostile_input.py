@@ -50,6 +50,7 @@ def test_lone_surrogate_becomes_replacement_character_and_stores(tmp_path: Path)
         ('{"id": ' + "9" * 5000 + ', "text": "x"}', "4300 digits"),
         ('{"id": "a", "text": "x", "date": ' + "1" * 5000 + "}", "4300 digits"),
     ],
+    ids=["deep nesting", "long integer id", "long integer date"],
 )
 def test_json_that_python_cannot_read_is_a_bad_line(
     tmp_path: Path, line: str, message: str

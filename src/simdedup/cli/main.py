@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from simdedup.cli.check import check_command
 from simdedup.cli.corpus import (
     add,
     corpus,
@@ -430,3 +431,6 @@ def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(check_command)

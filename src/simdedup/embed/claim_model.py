@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ import numpy as np
 
 from simdedup.embed.model_cache import build_once, models_dir
 from simdedup.errors import InputError
+from simdedup.offline import stay_offline
 
 CLAIM_MODEL = "simdedup-claim-v1"  # the name users see and stores record
 BASE_MODEL = "all-MiniLM-L6-v2"  # the bundled model it is trained from
@@ -127,7 +127,7 @@ def ensure_merged(base_dir: Path, model_fingerprint: str, artefact: Path | None 
 
 def _merge(base_dir: Path, work: Path, artefact: Path) -> None:
     expected = np.asarray(manifest(artefact)["probe_vectors"], dtype=np.float32)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stay_offline()  # before the imports, which read their switches then
     try:
         from peft import PeftModel
         from sentence_transformers import SentenceTransformer

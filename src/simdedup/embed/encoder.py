@@ -21,6 +21,7 @@ import numpy as np
 from simdedup.checks import check_optional_int
 from simdedup.embed.claim_model import BASE_MODEL, CLAIM_MODEL
 from simdedup.errors import InputError
+from simdedup.offline import stay_offline
 
 if TYPE_CHECKING:
     from simdedup.embed.cache import EmbeddingCache
@@ -234,7 +235,7 @@ class SentenceTransformerEncoder:
         return self.batch_size or (INT8_BATCH if self.backend == "onnx-int8" else DEFAULT_BATCH)
 
     def _load_torch(self) -> Any:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        stay_offline()  # before the imports, which read their switches then
         os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -302,6 +303,7 @@ def _gpu_requested(device: str | None) -> bool:
         return not device.startswith("cpu")
     if not Path("/dev/nvidiactl").exists():
         return False
+    stay_offline()
     import torch
 
     return bool(torch.cuda.is_available())

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from simdedup.offline import import_onnxruntime
+
 MODEL_FILE = "model.onnx"
 SPEC_FILE = "simdedup-onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
@@ -119,8 +121,7 @@ class OnnxRunner:
         threads: int | None = None,
         batch_size: int = DEFAULT_BATCH,
     ) -> None:
-        import onnxruntime as ort
-
+        ort = import_onnxruntime()  # telemetry off before the import
         self.spec = spec if spec is not None else OnnxSpec.from_file(directory / SPEC_FILE)
         self.batcher = TokenBatcher(directory / TOKENIZER_FILE, self.spec, batch_size)
         options = ort.SessionOptions()

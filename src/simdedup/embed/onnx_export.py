@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from simdedup.embed.onnx_encoder import (
     pool,
 )
 from simdedup.errors import InputError
+from simdedup.offline import import_onnxruntime, stay_offline
 
 BACKENDS = ("onnx", "onnx-int8")
 EXPORT_VERSION = "1"  # bump when the export recipe changes: cached exports are then redone
@@ -123,8 +123,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _export(model_dir: Path, work: Path, backend: str, spec: OnnxSpec) -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    stay_offline()  # before the imports: ONNX Runtime reads its telemetry switch on import
     try:
+        import_onnxruntime()
         import onnx
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from simdedup.embed.claim_model import BASE_MODEL
 from simdedup.embed.encoder import BUNDLED, SentenceTransformerEncoder, normalize_rows
 from simdedup.embed.model_cache import build_once, models_dir
 from simdedup.errors import InputError
+from simdedup.offline import stay_offline
 
 STATIC_VERSION = "1"  # bump when the distillation recipe changes
 DEFAULT_DIMS = 256
@@ -93,7 +93,7 @@ class StaticEncoder:
     def load(self) -> Any:
         """The model2vec ``StaticModel``, distilled first if the cache has none."""
         if self._static is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            stay_offline()  # before model2vec (and huggingface_hub) are imported
             what = "distilling a static model for --fast, about 25 s"
             target = build_once(self.directory, "model.safetensors", self._distill, what)
             try:
@@ -107,6 +107,7 @@ class StaticEncoder:
         return self._static
 
     def _distill(self, work: Path) -> None:
+        stay_offline()
         try:
             from model2vec.distill import distill
             from transformers.utils import logging as hf_logging

@@ -173,6 +173,14 @@ class VectorIndex:
         ids = np.concatenate([p[2] for p in parts]).astype(np.int64)
         return lims, distances, ids
 
+    def stored_vectors(self) -> np.ndarray:
+        """Every row's vector as the index holds it, in row order (``simdedup check --full``
+        compares them with the embedding cache)."""
+        index = self._index()
+        if self.kind_ == "ivf":
+            _faiss().extract_index_ivf(index).make_direct_map()
+        return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+
     # -- persistence --------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> None:

@@ -305,6 +305,11 @@ class Catalog:
         by_row = dict(self._select_in(sql, rows))
         return [by_row[r] for r in rows]
 
+    def texts_of_hashes(self, hashes: Sequence[str]) -> dict[str, str]:
+        """One paragraph text for each text hash that a paragraph still has."""
+        sql = "SELECT hash, text FROM paragraphs WHERE hash IN ({}) GROUP BY hash"
+        return dict(self._select_in(sql, list(hashes)))
+
     def iter_row_texts(self) -> Iterator[tuple[int, str]]:
         """``(row, text)`` of every index row that still has a paragraph, streamed."""
         yield from self._db.execute(
@@ -405,7 +410,8 @@ class Catalog:
     def paragraphs(self, ids: Iterable[int]) -> dict[int, StoredParagraph]:
         """Paragraphs by id (see :attr:`ParagraphTable.ids`)."""
         sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE p.id IN ({{}})"
-        return {r[0]: StoredParagraph(*r) for r in self._select_in(sql, list(ids))}
+        wanted = [int(i) for i in ids]  # numpy integers would bind as blobs and match nothing
+        return {r[0]: StoredParagraph(*r) for r in self._select_in(sql, wanted)}
 
     def paragraphs_for_rows(
         self,
@@ -430,7 +436,8 @@ class Catalog:
             params.append(until)
         extra = "".join(f" AND {w}" for w in where)
         sql = f"SELECT {_COLUMNS} FROM {_FROM} WHERE v.row IN ({{}}){extra} ORDER BY d.seq, p.para"
-        found = [StoredParagraph(*r) for r in self._select_in(sql, list(rows), params)]
+        wanted = [int(r) for r in rows]
+        found = [StoredParagraph(*r) for r in self._select_in(sql, wanted, params)]
         found.sort(key=lambda p: (p.doc_seq, p.para))  # chunks each come back sorted
         return found
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simdedup.errors import StoreError
+from simdedup.store.lock import LOCK
 
 if TYPE_CHECKING:
     from simdedup.store.catalog import Catalog
@@ -49,6 +50,8 @@ def index_name(generation: int) -> str:
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest of the store in ``path``; :class:`StoreError` if it is unreadable."""
     file = path / MANIFEST
+    if not file.is_file():
+        raise StoreError(f"{file}: missing")
     try:
         manifest = json.loads(file.read_text(encoding="utf-8"))
         if not isinstance(manifest, dict):
@@ -120,6 +123,25 @@ def verify_index(file: Path, catalog: Catalog) -> None:
             f"{file}: does not match its checksum (damaged); `simdedup check --store "
             f"{file.parent} --repair` rebuilds it from the embedding cache"
         )
+
+
+def make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create store ({exc.strerror or exc})") from None
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Files a stopped creation of a store leaves: temporary files, a database without a
+    manifest is not one of them (see :meth:`Store._finish_creation`)."""
+    return [p for p in path.glob("*.tmp") if p.is_file()]
+
+
+def has_files(path: Path) -> bool:
+    """Whether ``path`` holds anything but the write lock and a stopped creation's leftovers."""
+    spare = {LOCK, *(p.name for p in leftovers(path))}
+    return any(p.name not in spare for p in path.iterdir())
 
 
 _HINT = "`simdedup check --store {0}` says more"

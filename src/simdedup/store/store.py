@@ -26,12 +26,10 @@ the readers in progress.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,29 +42,28 @@ from simdedup.embed.encoder import (
     encoder_fingerprint,
     encoder_name,
 )
-from simdedup.embed.worker import EmbedWorker
 from simdedup.errors import InputError, SimdedupError, StoreError
-from simdedup.index.vectors import KINDS, VectorIndex, choose_kind
-from simdedup.io.credits import wire_credits
+from simdedup.index.vectors import KINDS, VectorIndex
 from simdedup.io.records import Record
 from simdedup.paragraph import Paragraph
-from simdedup.segment import Removed, Segment, Segmenter, WholeText
-from simdedup.store.adding import AddStats, content_hash, records_of
+from simdedup.segment import Removed, Segmenter, WholeText
+from simdedup.store import writing
+from simdedup.store.adding import AddStats
 from simdedup.store.catalog import Catalog, ParagraphTable, StoredParagraph
 from simdedup.store.integrity import (
     CACHE,
     DATABASE,
     FORMAT_VERSION,
     MANIFEST,
-    digest,
-    file_entries,
+    has_files,
     index_name,
+    leftovers,
+    make_dir,
     read_manifest,
     verify_database,
     verify_index,
-    write_manifest,
 )
-from simdedup.store.lock import LOCK, write_lock
+from simdedup.store.lock import write_lock
 from simdedup.store.search import find_similar
 
 if TYPE_CHECKING:
@@ -81,8 +78,6 @@ __all__ = [
     "Store",
     "StoredParagraph",
 ]
-
-REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
 
 
 class Store:
@@ -129,13 +124,13 @@ class Store:
     ) -> Store:
         """Create an empty store in ``path`` (which must not exist or be an empty directory)."""
         path = Path(path)
-        if path.exists() and (not path.is_dir() or _has_files(path)):
+        if path.exists() and (not path.is_dir() or has_files(path)):
             raise StoreError(f"{path}: exists and is not an empty directory")
         _check_kind(index)
         encoder = encoder if encoder is not None else make_encoder()
-        _mkdir(path)
+        make_dir(path)
         with write_lock(path):
-            if _has_files(path):  # another writer made it while this one waited
+            if has_files(path):  # another writer made it while this one waited
                 raise StoreError(f"{path}: exists and is not an empty directory")
             return cls._create_locked(path, encoder, index)
 
@@ -143,11 +138,11 @@ class Store:
     def _create_locked(cls, path: Path, encoder: Encoder, index: str) -> Store:
         meta = _new_meta(encoder, index)
         try:
-            for leftover in _leftovers(path):  # of a creation stopped half way
+            for leftover in leftovers(path):  # of a creation stopped half way
                 leftover.unlink()
             tmp = path / (DATABASE + ".tmp")
             catalog = Catalog(tmp)
-            catalog.create({**meta, "created": _now()})
+            catalog.create({**meta, "created": writing.now()})
             catalog.close()
             tmp.replace(path / DATABASE)
         except OSError as exc:
@@ -170,8 +165,8 @@ class Store:
             )
         if not (path / MANIFEST).is_file() or not (path / DATABASE).is_file():
             raise StoreError(
-                f"{path}: not a simdedup store (no {MANIFEST} or {DATABASE}); a store whose "
-                "creation was stopped is finished by rerunning simdedup index on it"
+                f"{path}: not a simdedup store (no {MANIFEST} or {DATABASE}); if it was one, "
+                f"`simdedup check --store {path}` says more"
             )
         manifest = read_manifest(path)
         versions = [int(manifest["format_version"])]
@@ -208,13 +203,13 @@ class Store:
         path = Path(path)
         if (path / MANIFEST).is_file() or (path.exists() and not path.is_dir()):
             return cls.open(path, encoder=encoder, index=index)
-        _mkdir(path)
+        make_dir(path)
         with write_lock(path):
             if (path / MANIFEST).is_file():  # another process made it while this one waited
                 pass
             elif (path / DATABASE).is_file():
                 cls._finish_creation(path)
-            elif _has_files(path):
+            elif has_files(path):
                 raise StoreError(f"{path}: exists and is not a simdedup store")
             else:
                 encoder = encoder if encoder is not None else make_encoder()
@@ -228,6 +223,9 @@ class Store:
         catalog = Catalog(path / DATABASE)
         try:
             catalog.check()
+            problems = catalog.verify()
+            if problems:
+                raise StoreError(f"{path / DATABASE}: damaged store database ({problems[0]})")
             store = cls(path, catalog, EmbeddingCache(path / CACHE))
         except BaseException:
             catalog.close()
@@ -452,158 +450,20 @@ class Store:
         (a :class:`~simdedup.segment.Removed`); ``AddStats.removed`` counts them by rule.
         """
         if self.path is None:
-            return self._add(records, segmenter, progress, engine, on_removed)
+            return writing.add_locked(self, records, segmenter, progress, engine, on_removed)
         with write_lock(self.path):
-            return self._add(records, segmenter, progress, engine, on_removed)
+            return writing.add_locked(self, records, segmenter, progress, engine, on_removed)
 
-    def _add(
-        self,
-        records: Iterable[Record | str | os.PathLike[str]],
-        segmenter: Segmenter | WholeText | None,
-        progress: Callable[[str, int], None] | None,
-        engine: Engine | None,
-        on_removed: Callable[[Removed], None] | None,
-    ) -> AddStats:
-        """:meth:`add`, under the write lock."""
-        started = time.perf_counter()
-        segmenter = segmenter or Segmenter()
-        stats = AddStats()
-        catalog = self.catalog
-        catalog.begin()
-        new_file: Path | None = None
-        report = None if progress is None else (lambda n: progress("embed", n))
-        if engine is None:
-            worker = EmbedWorker(self.encoder, self.fingerprint, self._cache, report)
-        else:
-            worker = engine.embed_worker(self.encoder, self.fingerprint, self._cache, report)
-        try:
-            known = set(catalog.row_hashes())
-            new_hashes: dict[str, None] = {}
-            pending: dict[str, str] = {}
-            for record in records_of(records):
-                for p in self._add_record(record, segmenter, stats, on_removed):
-                    if p.hash not in known and p.hash not in new_hashes:
-                        new_hashes[p.hash] = None
-                        pending[p.hash] = p.text
-                if progress is not None:
-                    progress("read", 1)
-                if len(pending) >= worker.chunk:
-                    worker.submit(pending)  # encoded while the next chunk is read
-                    pending = {}
-            worker.submit(pending)
-            worker.wait()
-            stats.embedded, stats.embed_seconds = worker.embedded, worker.seconds
-            stats.new_texts = len(new_hashes)
-            if new_hashes or stats.replaced or not self._index_sound():
-                new_file = self._update_index(list(new_hashes), stats)
-            stats.totals = catalog.counts()
-            stats.index_kind = catalog.meta("index_kind", "")
-            catalog.set_meta(updated=_now())
-            catalog.bump_serial()
-            catalog.commit()
-        except BaseException:
-            worker.stop()
-            catalog.rollback()
-            self._index = None
-            if new_file is not None:
-                new_file.unlink(missing_ok=True)
-            raise
-        self._after_commit()
-        stats.seconds = time.perf_counter() - started
-        return stats
+    def rebuild_index(self) -> Path:
+        """Build the index again from the embedding cache, as a new generation (the repair of
+        a damaged or missing index file; ``simdedup check --repair``)."""
+        return writing.rebuild_index(self)
 
-    def _add_record(
-        self,
-        record: Record,
-        segmenter: Segmenter | WholeText,
-        stats: AddStats,
-        on_removed: Callable[[Removed], None] | None,
-    ) -> list[Segment]:
-        """Store one document unless unchanged; return its paragraphs (none if unchanged)."""
-        content = content_hash(record)
-        state = self.catalog.document_state(record.doc_id)
-        if state is not None and state[1] == content:
-            stats.unchanged += 1
-            return []
-        paragraphs, removed = segmenter.explain(record.doc_id, record.text, record.title)
-        for cut in removed:
-            stats.removed[cut.rule] = stats.removed.get(cut.rule, 0) + 1
-            if on_removed is not None:
-                on_removed(cut)
-        credits = wire_credits(record.text)
-        self.catalog.put_document(record, content, paragraphs, state[0] if state else None, credits)
-        if state is None:
-            stats.documents += 1
-        else:
-            stats.replaced += 1
-        stats.empty += not paragraphs
-        stats.paragraphs += len(paragraphs)
-        return paragraphs
-
-    def _index_sound(self) -> bool:
-        """Whether the current index file loads and passes its checks (an empty store's
-        missing index is sound); a rerun of ``add`` rebuilds one that does not."""
-        if self.path is None or self.catalog.int_meta("generation") == 0:
-            return True
-        try:
-            _ = self.index
-        except StoreError:
-            self._index = None
-            return False
-        return True
-
-    def _update_index(self, new_hashes: list[str], stats: AddStats) -> Path | None:
-        """Extend or rebuild the index inside the open transaction; returns the new file."""
-        catalog = self.catalog
-        orphans = catalog.orphan_rows()
-        total = catalog.scalar("SELECT COUNT(*) FROM vectors") + len(new_hashes)
-        kind = choose_kind(total - orphans) if self.index_setting == "auto" else self.index_setting
-        trained = catalog.int_meta("index_trained_rows")
-        rebuild = (
-            catalog.meta("index_kind", "") != kind
-            or orphans > REBUILD_ORPHANS * total
-            or (kind == "ivf" and total > 2 * trained)
-            or not self._index_sound()
-        )
-        index: VectorIndex | None
-        if self.path is None or rebuild:
-            catalog.append_rows(new_hashes)
-            if orphans:
-                catalog.drop_orphans()
-            if self.path is None:  # in memory: built on first use (dedup never needs it)
-                index, vectors = None, self._cache.get(self.fingerprint, new_hashes[:1])
-            else:
-                vectors = self.vectors()
-                index = VectorIndex(kind).build(vectors)
-                stats.rebuilt = True
-                catalog.set_meta(index_trained_rows=str(len(vectors)))
-        else:
-            index = self.index  # loaded before the new rows exist, so the counts agree
-            catalog.append_rows(new_hashes)
-            vectors = self._cache.get(self.fingerprint, new_hashes)
-            index.add(vectors)
-        if len(vectors):
-            catalog.set_meta(dim=str(vectors.shape[1]))
-        generation = catalog.int_meta("generation") + 1
-        catalog.set_meta(generation=str(generation), index_kind=kind)
-        catalog.set_meta(index_setting=self.index_setting)
-        self._index = index
-        self._index_generation = generation
-        if self.path is None or index is None:
-            return None
-        file = self.path / index_name(generation)
-        index.save(file)
-        catalog.set_meta(index_sha256=digest(file))
-        return file
-
-    def _after_commit(self) -> None:
-        if self.path is None:
-            return
-        self._write_manifest()
-        keep = index_name(self.catalog.int_meta("generation"))
-        for old in self.path.glob("index-*.faiss*"):
-            if old.name != keep:
-                old.unlink(missing_ok=True)
+    def write_manifest(self) -> None:
+        """Write the manifest again from the database (under the write lock): a repair."""
+        if self.path is not None:
+            with write_lock(self.path):
+                self._write_manifest()
 
     def remember_talking_points(self, ids: dict[str, str]) -> bool:
         """Save talking-point ids (text hash -> id) for the next run, under the write lock;
@@ -622,31 +482,7 @@ class Store:
         return True
 
     def _write_manifest(self) -> None:
-        """Write the manifest of the state just committed (under the write lock)."""
-        if self.path is None:
-            return
-        from simdedup.version import __version__
-
-        meta = self.catalog.meta
-        manifest: dict[str, Any] = {
-            "format": "simdedup-store",
-            "format_version": FORMAT_VERSION,
-            "simdedup_version": __version__,
-            "model": self.model,
-            "backend": self.backend,
-            "fingerprint": meta("fingerprint", ""),
-            "dim": self.dim,
-            "metric": "cosine",
-            "index": meta("index_kind", "") or None,
-            "index_setting": self.index_setting,
-            "generation": self.catalog.int_meta("generation"),
-            "counts": self.counts(),
-            "created": meta("created", ""),
-            "updated": meta("updated", ""),
-            "serial": self.catalog.int_meta("serial"),
-            "files": file_entries(self.path, self.catalog, len(self._cache)),
-        }
-        write_manifest(self.path, manifest)
+        writing.write_manifest(self)
 
 
 def _check_kind(index: str | None) -> None:
@@ -666,26 +502,3 @@ def _new_meta(encoder: Encoder, index: str) -> dict[str, str]:
         "index_kind": "",
         "generation": "0",
     }
-
-
-def _mkdir(path: Path) -> None:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot create store ({exc.strerror or exc})") from None
-
-
-def _leftovers(path: Path) -> list[Path]:
-    """Files a stopped creation of a store leaves: temporary files, a database without a
-    manifest is not one of them (see :meth:`Store._finish_creation`)."""
-    return [p for p in path.glob("*.tmp") if p.is_file()]
-
-
-def _has_files(path: Path) -> bool:
-    """Whether ``path`` holds anything but the write lock and a stopped creation's leftovers."""
-    spare = {LOCK, *(p.name for p in _leftovers(path))}
-    return any(p.name not in spare for p in path.iterdir())
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
