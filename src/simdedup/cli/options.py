@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +58,11 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except SimdedupError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:  # a damage no check caught: still one line
+            raise click.ClickException(
+                f"a store database is damaged or unreadable ({exc}); "
+                "`simdedup check --store DIR` says more"
+            ) from None
         except KeyboardInterrupt:
             click.echo("interrupted; any store being written is unchanged", err=True)
             sys.exit(130)

@@ -77,3 +77,14 @@ def matches(credits: list[str], outlet: str | None) -> bool:
 def _clean(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .,'’-")
     return re.sub(r"^(?:the|The) ", "", name)
+
+
+def outlet_from_text(text: str) -> tuple[str, str] | None:
+    """The outlet a text names, and how: its byline or masthead line near the top
+    (``"byline"``: ``By Xinhua``, a ``CGTN`` line), else the first wire credit it carries
+    (``"credit"``: ``(Xinhua)``, ``Source: Xinhua News Agency``), else ``None``."""
+    byline = byline_outlet(text)
+    if byline:
+        return byline, "byline"
+    credits = wire_credits(text, prose=False)
+    return (credits[0], "credit") if credits else None

@@ -12,6 +12,7 @@ dates (a first number over 12 says day first, a second one over 12 month first),
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -120,3 +121,20 @@ def find_date(text: str) -> str | None:
         if found:
             return found
     return None
+
+
+def undecided_dates(file: str, values: list[str], order: str | None, single: bool) -> str:
+    """The warning for the ``values`` of ``file`` left out because their day/month order was
+    not decided (``order`` ``"mixed"``: the file writes both; ``single``: a one-document file)."""
+    if order == "mixed":
+        why = "the file writes dates both day first and month first"
+    elif single:
+        why = "a text file has no other dates to decide by"
+    else:
+        why = "no date in the file has a day or month over 12 to decide by"
+    first = json.dumps(values[0], ensure_ascii=False)
+    what = f"{len(values)} dates such as {first}" if len(values) > 1 else first
+    return (
+        f"{file}: {what} may be day.month or month.day and {why}; left out (choose with "
+        "--dayfirst or --monthfirst)"
+    )

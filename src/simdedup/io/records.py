@@ -1,45 +1,26 @@
-"""Read records from ``.txt`` files and folders, JSONL, CSV/TSV and stdin, one at a time.
+"""Read records from ``.txt`` files and folders, JSONL, CSV/TSV, Parquet and stdin, one at a time.
 
 A :class:`Record` is one article (or one row of an export). Records from JSONL and CSV map their
 fields through :class:`Fields`; plain-text files take their id from the path relative to the input
-root, and their title, outlet and date from an optional front-matter block::
-
-    ---
-    title: Ministers meet in Port Elsin
-    outlet: Meridian Post
-    date: November 18, 2024
-    ---
-
-Without front matter, the outlet is the first folder under the input root
-(``articles/meridian-post/x.txt`` -> ``meridian-post``) and the date is the first full date in the
-first lines of the page (a dateline).
+root, and their title, outlet and date from an optional ``---`` front-matter block
+(:func:`~simdedup.io.files.split_front_matter`), else the outlet from the first folder under the
+input root and the date from a dateline.
 
 Problems with one file (binary, unreadable, invalid UTF-8) are warnings: the file is skipped or
 decoded with replacement characters and counted in :class:`ReadStats`. Problems with one line of a
-JSONL/CSV file are errors naming ``file:line``, unless ``skip_bad`` is set: a line that is not
-JSON (or nests too deeply, or holds an integer too long to read), a field that holds a list,
-an object or a boolean where a string belongs. A file that breaks off part way (a truncated
-``.jsonl.gz``) is an error too; with ``skip_bad`` its records before the break are used and a
-warning says so. Lone surrogates (``"\\ud83d"``, half an emoji) become U+FFFD, as invalid
-UTF-8 does.
-
-Day/month order of numeric dates (``11.12.2024``) is decided per file from the file's own
-dates unless ``date_order`` fixes it; a file whose dates cannot decide gets a warning and no
-dates for the ambiguous values (see :func:`simdedup.io.dates.date_order`).
-
-Folders are walked recursively, in sorted order, following symbolic links to folders once each
-(a link back up the tree is reported, not followed).
+JSONL/CSV file are errors naming ``file:line``, unless ``skip_bad`` is set: JSON Python cannot
+read (:func:`~simdedup.io.values.load_json`), a list, object or boolean where a string belongs.
+A file that breaks off part way (a truncated ``.jsonl.gz``) is an error too; with ``skip_bad``
+its records before the break are used, and a warning says so. Lone surrogates become U+FFFD.
+Day/month order of numeric dates is decided per file (:func:`simdedup.io.dates.date_order`)
+unless ``date_order`` fixes it. Folders are walked through symbolic links
+(:func:`~simdedup.io.files.walk`).
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import json
-import math
-import os
-import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -48,24 +29,51 @@ from pathlib import Path
 from typing import IO, Any
 
 from simdedup.errors import InputError
-from simdedup.io.credits import byline_outlet, wire_credits
-from simdedup.io.dates import ORDERS, date_order, find_date, is_ambiguous, normalize_date
+from simdedup.io.credits import outlet_from_text
+from simdedup.io.dates import (
+    ORDERS,
+    date_order,
+    find_date,
+    is_ambiguous,
+    normalize_date,
+    undecided_dates,
+)  # fmt: skip
+from simdedup.io.files import (
+    CSV_SUFFIXES,
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    TEXT_SUFFIXES,
+    file_kind,
+    lines,
+    open_binary,
+    reason,
+    split_front_matter,
+    walk,
+)
+from simdedup.io.values import (
+    SURROGATE,
+    describe,
+    field_value,
+    has_surrogates,
+    is_scalar,
+    load_json,
+    show,
+    str_or_none,
+)
 
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-JSON_SUFFIXES = (".json",)
-CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+__all__ = [
+    "CSV_SUFFIXES", "JSONL_SUFFIXES", "JSON_SUFFIXES", "TEXT_SUFFIXES", "Fields", "ReadStats",
+    "Record", "RecordReader", "outlet_from_text", "read_records", "split_front_matter",
+    "valid_record",
+]  # fmt: skip
+
 PARQUET_BATCH = 1024  # Parquet rows decoded at a time
 STDIN = "-"
 FORMATS = ("auto", "txt", "jsonl", "csv")
 
-_FRONT_MATTER_KEYS = ("id", "title", "outlet", "date", "url")
 _HEADER_LINES = 12  # how far into a plain-text page to look for a dateline
 _BINARY_PROBE = 8192
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SHOW = 60  # characters of a bad value shown in a message
 _DAMAGE = (OSError, EOFError, zlib.error)  # a file that cannot be read (on, or any more)
-_SCALARS = (str, int, float)
 
 
 @dataclass(frozen=True)
@@ -180,37 +188,15 @@ class RecordReader:
                 continue
             path = Path(p)
             if path.is_dir():
-                for child in self._walk(path):
+                for child in walk(path, self._warn):
                     yield from self._read_file(child, root=path)
             else:
                 yield from self._read_file(path, root=path.parent)
 
-    def _walk(self, root: Path) -> list[Path]:
-        """The readable files under ``root``, sorted, through symbolic links to folders (each
-        real folder once: a link back up the tree is reported and not followed)."""
-        found: list[Path] = []
-        seen: set[tuple[int, int]] = set()
-        for top, dirs, files in os.walk(root, followlinks=True):
-            st = os.stat(top)
-            if (st.st_dev, st.st_ino) in seen:
-                self._warn(f"{top}: folder already read through another link; skipped")
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            for name in files:
-                child = Path(top) / name
-                if _kind(child) is None:
-                    continue
-                if child.is_file():
-                    found.append(child)
-                elif child.is_symlink():
-                    self._warn(f"{child}: broken symbolic link skipped")
-        return sorted(found)
-
     # -- files --------------------------------------------------------------------------------
 
     def _read_file(self, path: Path, root: Path) -> Iterator[Record]:
-        kind = _kind(path) or "txt"
+        kind = file_kind(path) or "txt"
         rel = path.relative_to(root).as_posix() if root in path.parents else path.name
         self._file = path
         if kind == "parquet":
@@ -220,7 +206,7 @@ class RecordReader:
         read = 0
         opened = False
         try:
-            with _open_binary(path) as fh:
+            with open_binary(path) as fh:
                 head = fh.read(_BINARY_PROBE)
                 opened = True
                 if b"\x00" in head:
@@ -233,7 +219,7 @@ class RecordReader:
                         [self._text_record(path, rel, head + fh.read())]
                     )
                 elif kind == "jsonl":
-                    records = self._jsonl_records(str(path), rel, _lines(head, fh))
+                    records = self._jsonl_records(str(path), rel, lines(head, fh))
                 elif kind == "json":
                     records = self._json_records(str(path), rel, head + fh.read())
                 else:
@@ -243,12 +229,12 @@ class RecordReader:
                     read += 1
                     yield record
         except _DAMAGE as exc:
-            reason = _reason(exc)
+            why = reason(exc)
             if not opened:
-                self._warn(f"{path}: unreadable file skipped ({reason})")
+                self._warn(f"{path}: unreadable file skipped ({why})")
                 self.stats.skipped_files += 1
                 return
-            message = f"{path}: file breaks off after {read} records ({reason})"
+            message = f"{path}: file breaks off after {read} records ({why})"
             if not self.skip_bad:
                 raise InputError(
                     message + "; nothing from it is used (skip_bad=True, or --skip-bad, uses "
@@ -349,7 +335,7 @@ class RecordReader:
             where = f"{name}:{lineno}"
             line = self._decode(raw, where)
             try:
-                obj = _load_json(line)
+                obj = load_json(line)
             except ValueError as exc:
                 self._bad(f"{where}: {exc}")
                 continue
@@ -362,7 +348,7 @@ class RecordReader:
 
     def _json_records(self, name: str, rel: str, data: bytes) -> Iterator[Record]:
         try:
-            obj = _load_json(self._decode(data, name))
+            obj = load_json(self._decode(data, name))
         except ValueError as exc:
             raise InputError(f"{name}: {exc}") from None
         items = obj if isinstance(obj, list) else [obj]
@@ -380,7 +366,7 @@ class RecordReader:
     ) -> Iterator[Record]:
         csv.field_size_limit(2**31 - 1)
         text_lines = (
-            self._decode(raw, f"{name}:{n}") for n, raw in enumerate(_lines(head, rest), start=1)
+            self._decode(raw, f"{name}:{n}") for n, raw in enumerate(lines(head, rest), start=1)
         )
         reader = csv.reader(text_lines, delimiter=delimiter, strict=True)
         try:
@@ -415,33 +401,33 @@ class RecordReader:
     def _map_record(self, obj: dict[str, Any], where: str, default_id: str) -> Record | None:
         f = self.fields
         if self._scanning is not None:  # only collecting the file's dates (see _order_of)
-            self._scanning.append(_field(obj, f.date))
+            self._scanning.append(field_value(obj, f.date))
             return None
-        if _field(obj, f.text) is None and f.text not in obj:
+        if field_value(obj, f.text) is None and f.text not in obj:
             found = ", ".join(sorted(map(str, obj))) or "none"
             self._bad(
                 f"{where}: no text field {f.text!r} (fields found: {found}); "
                 "choose one with --text-field"
             )
             return None
-        text = _field(obj, f.text)
+        text = field_value(obj, f.text)
         if not isinstance(text, str):
-            self._bad(f"{where}: text field {f.text!r} is {_kind_of(text)}, expected a string")
+            self._bad(f"{where}: text field {f.text!r} is {describe(text)}, expected a string")
             return None
         values: dict[str, str | None] = {}
         for name, option in ((f.id, "id"), (f.outlet, "outlet"), (f.title, "title")):
-            value = _field(obj, name)
-            if value is not None and not _is_scalar(value):
+            value = field_value(obj, name)
+            if value is not None and not is_scalar(value):
                 hint = (
                     f"; choose a field inside it with --{option}-field {name}.{next(iter(value))}"
                     if isinstance(value, dict) and value
                     else ""
                 )
-                self._bad(f"{where}: field {name!r} is {_kind_of(value)}, expected a string{hint}")
+                self._bad(f"{where}: field {name!r} is {describe(value)}, expected a string{hint}")
                 return None
-            values[option] = _str_or_none(value)
+            values[option] = str_or_none(value)
         doc_id = self._clean(values["id"] or default_id, where)
-        date = self._date(_field(obj, f.date), where)
+        date = self._date(field_value(obj, f.date), where)
         if not self._check_unique(doc_id, where):
             return None
         self.stats.records += 1
@@ -464,7 +450,7 @@ class RecordReader:
             return value
         self.stats.decode_errors += 1
         self._warn(f"{where}: invalid Unicode (a lone surrogate), replaced with U+FFFD")
-        return _SURROGATE.sub("\ufffd", value)
+        return SURROGATE.sub("\ufffd", value)
 
     def _date(self, raw: object, where: str) -> str | None:
         """A record's date as ISO, read in its file's day/month order; ``None`` (with a warning)
@@ -480,7 +466,7 @@ class RecordReader:
             dayfirst = order == "dmy"
         date = normalize_date(raw, dayfirst=dayfirst)
         if date is None:
-            self._warn(f"{where}: date {_show(raw)} is not a full date; ignored")
+            self._warn(f"{where}: date {show(raw)} is not a full date; ignored")
         return date
 
     def _order_of(self, file: Path | None) -> str | None:
@@ -509,17 +495,8 @@ class RecordReader:
             return
         self.stats.ambiguous_dates += len(left_out)
         name = "<stdin>" if file is None else str(file)
-        if self._orders.get(file) == "mixed":
-            why = "the file writes dates both day first and month first"
-        elif file is not None and _kind(file) == "txt":
-            why = "a text file has no other dates to decide by"
-        else:
-            why = "no date in the file has a day or month over 12 to decide by"
-        what = f"{len(left_out)} dates such as" if len(left_out) > 1 else "the date"
-        self._warn(
-            f"{name}: {what} {_show(left_out[0])} may be day.month or month.day and {why}; "
-            "left out (choose with --dayfirst or --monthfirst)"
-        )
+        single = file is not None and file_kind(file) == "txt"
+        self._warn(undecided_dates(name, left_out, self._orders.get(file), single))
 
     def _check_unique(self, doc_id: str, where: str) -> bool:
         first = self._seen_ids.get(doc_id)
@@ -555,152 +532,12 @@ def read_records(
     return RecordReader(fields, skip_bad=skip_bad, on_warning=on_warning).read(paths)
 
 
-def outlet_from_text(text: str) -> tuple[str, str] | None:
-    """The outlet a text names, and how: its byline or masthead line near the top
-    (``"byline"``: ``By Xinhua``, a ``CGTN`` line), else the first wire credit it carries
-    (``"credit"``: ``(Xinhua)``, ``Source: Xinhua News Agency``), else ``None``."""
-    byline = byline_outlet(text)
-    if byline:
-        return byline, "byline"
-    credits = wire_credits(text, prose=False)
-    return (credits[0], "credit") if credits else None
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split a ``---``-fenced ``key: value`` block off the top of ``text``.
-
-    Returns the known keys (``id``, ``title``, ``outlet``, ``date``, ``url``) and the body. Text
-    without a well-formed block is returned unchanged with no metadata.
-    """
-    if not text.startswith("---"):
-        return {}, text
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return {}, text
-    meta: dict[str, str] = {}
-    for i, line in enumerate(lines[1:], start=1):
-        if line.strip() == "---":
-            return meta, "\n".join(lines[i + 1 :])
-        key, sep, value = line.partition(":")
-        if not sep or i > 40:
-            return {}, text
-        key = key.strip().lower()
-        if key in _FRONT_MATTER_KEYS:
-            meta[key] = value.strip()
-    return {}, text
-
-
-def _kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.endswith(TEXT_SUFFIXES):
-        return "txt"
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
-    if name.endswith(JSON_SUFFIXES):
-        return "json"
-    if name.endswith(CSV_SUFFIXES):
-        return "csv"
-    if name.endswith(".parquet"):
-        return "parquet"
-    return None
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def _lines(head: bytes, rest: IO[bytes]) -> Iterator[bytes]:
-    """Yield the lines of a binary stream whose first bytes were already read into ``head``."""
-    parts = head.split(b"\n")
-    carry = parts.pop()
-    for part in parts:
-        yield part + b"\n"
-    for line in rest:
-        if carry:
-            line, carry = carry + line, b""
-        if line.endswith(b"\n"):
-            yield line
-        else:
-            carry = line
-    if carry:
-        yield carry
-
-
-def has_surrogates(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate, which no UTF-8 file or database can store."""
-    return not text.isascii() and _SURROGATE.search(text) is not None
-
-
 def valid_record(record: Record) -> Record:
     """``record`` with every lone surrogate in its strings replaced by U+FFFD (for records
     made in code; the reader does this itself, with a warning)."""
     changed = {
-        name: _SURROGATE.sub("\ufffd", value)
+        name: SURROGATE.sub("\ufffd", value)
         for name, value in vars(record).items()
         if isinstance(value, str) and has_surrogates(value)
     }
     return replace(record, **changed) if changed else record
-
-
-def _str_or_none(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _field(obj: dict[str, Any], name: str) -> Any:
-    """``obj[name]``, or for a dotted ``name`` absent from ``obj`` the value it reaches."""
-    if name in obj or "." not in name:
-        return obj.get(name)
-    value: Any = obj
-    for part in name.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _is_scalar(value: object) -> bool:
-    """A value that reads as a string: text, or a finite number (not a boolean)."""
-    if isinstance(value, bool) or not isinstance(value, _SCALARS):
-        return False
-    return not isinstance(value, float) or math.isfinite(value)
-
-
-def _kind_of(value: object) -> str:
-    names = {dict: "an object", list: "a list", bool: "a boolean", type(None): "null"}
-    kind = names.get(type(value), f"a {type(value).__name__}")
-    return f"{kind} ({_show(value)})"
-
-
-def _show(value: object) -> str:
-    """``value`` for a message: its JSON form, cut to a few dozen characters."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except ValueError:  # an int too long to print
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= _SHOW else text[: _SHOW - 1] + "…"
-
-
-def _load_json(text: str) -> Any:
-    """``json.loads``, its failures as one ``ValueError`` line: invalid JSON, nesting too deep
-    for Python, an integer too long to convert."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
-    except RecursionError:
-        raise ValueError("invalid JSON (nested too deeply to read)") from None
-    except ValueError as exc:  # e.g. "Exceeds the limit (4300 digits) for integer string ..."
-        raise ValueError(f"invalid JSON ({str(exc).split(';')[0]})") from None
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__

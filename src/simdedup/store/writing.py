@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simdedup.embed.worker import EmbedWorker
 from simdedup.errors import StoreError
@@ -31,10 +31,41 @@ from simdedup.store.integrity import (
 from simdedup.store.lock import write_lock
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from simdedup.embed.cache import EmbeddingCache
+    from simdedup.embed.encoder import Encoder
     from simdedup.engines.base import Engine
-    from simdedup.store.store import Store
+    from simdedup.store.catalog import Catalog
 
 REBUILD_ORPHANS = 0.2  # rebuild the index when this share of its rows has no paragraph left
+
+
+class Store(Protocol):
+    """What these functions use of a :class:`simdedup.store.store.Store` (named by its
+    members, so that this module does not import the one that imports it)."""
+
+    path: Path | None
+    catalog: Catalog
+    index_setting: str
+    _cache: EmbeddingCache
+    _index: VectorIndex | None
+    _index_generation: int
+
+    @property
+    def encoder(self) -> Encoder: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def backend(self) -> str: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def index(self) -> VectorIndex: ...
+    def counts(self) -> dict[str, int]: ...
+    def vectors(self, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray: ...
 
 
 def add_locked(
