@@ -270,3 +270,34 @@ def test_two_index_runs_on_one_new_store_make_one_whole_store(tmp_path: Path) ->
     assert again.returncode == 0 and all(
         -1.0 <= r["score"] <= 1.0 for r in json.loads(again.stdout)["results"]
     )
+
+
+def test_talking_point_ids_not_saved_while_another_writer_holds_the_store(
+    store_dir: Path, fake_encoder: HashingEncoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    from simdedup.cluster.talking_points import TalkingPointFinder
+    from simdedup.store.lock import write_lock
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(store_dir):
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(30)
+    try:
+        with Store.open(store_dir, encoder=fake_encoder) as store:
+            finder = TalkingPointFinder(0.3, min_outlets=1).fit(store)
+            finder.save(store)  # does not wait for the writer, and says so
+            assert store.catalog.talking_point_ids() == {}
+    finally:
+        release.set()
+        holder.join()
+    assert "talking-point ids not saved" in caplog.text and "busy" in caplog.text
+    with Store.open(store_dir, encoder=fake_encoder) as store:
+        finder = TalkingPointFinder(0.3, min_outlets=1).fit(store)
+        finder.save(store)
+        assert store.catalog.talking_point_ids()  # saved once the store is free

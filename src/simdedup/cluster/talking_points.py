@@ -255,11 +255,9 @@ class TalkingPointFinder:
         so later runs give the same clusters the same ids."""
         if not hasattr(self, "ids_"):
             raise InputError("save: call fit first")
-        if not store.remember_talking_points(self.ids_):
-            _log.warning(
-                f"{store.path}: talking-point ids not saved (another simdedup is writing the "
-                "store); the next run numbers its talking points afresh"
-            )
+        why = store.remember_talking_points(self.ids_)
+        if why is not None:
+            _log.warning(f"talking-point ids not saved ({why}); the next run numbers them afresh")
 
     def _fit(self, store: Store) -> None:
         threshold, penalty, since, until = self._check(store.model)

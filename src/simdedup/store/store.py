@@ -465,21 +465,20 @@ class Store:
             with write_lock(self.path):
                 self._write_manifest()
 
-    def remember_talking_points(self, ids: dict[str, str]) -> bool:
-        """Save talking-point ids (text hash -> id) for the next run, under the write lock;
-        ``False`` (nothing saved) when another process is writing the store right now."""
-        if self.path is None:
-            self.catalog.set_talking_point_ids(ids)
-            return True
+    def remember_talking_points(self, ids: dict[str, str]) -> str | None:
+        """Save talking-point ids (text hash -> id) for the next run, under the write lock.
+        Returns why nothing was saved (another process is writing the store right now, or the
+        store is read-only), else ``None``."""
         try:
+            if self.path is None:
+                self.catalog.set_talking_point_ids(ids)
+                return None
             with write_lock(self.path, timeout=0):
                 self.catalog.set_talking_point_ids(ids)
                 self._write_manifest()
-        except StoreError as exc:
-            if "busy" not in str(exc):
-                raise
-            return False
-        return True
+        except (StoreError, OSError) as exc:
+            return str(exc)
+        return None
 
     def _write_manifest(self) -> None:
         writing.write_manifest(self)
