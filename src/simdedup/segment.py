@@ -36,11 +36,12 @@ from simdedup.checks import check_int
 _TERMINAL = tuple(".!?:;\"'”’)]…")
 _TAIL_MARKERS = re.compile(
     r"^(related( (articles?|stories|news|content|posts|coverage|links))?"
-    r"|more (stories|news|from [\w .]+|on this (story|topic))|read next|explore more|see more"
+    r"|more (stories|news|from [\w .]*[\w.]|on this (story|topic))|read next|explore more|see more"
     r"|you (may|might) also like|recommended( for you| stories)?"
     r"|most (read|popular|viewed)|read more|trending( now)?|latest news|editor'?s picks?)\s*:?$",
     re.IGNORECASE,
 )
+_MARKER_MAX = 80  # a related-articles heading is a few words; longer lines are not tried
 _WIDGETS = {
     "i agree", "agree", "accept", "accept all", "accept all cookies", "accept cookies",
     "reject all", "ok", "got it", "close", "menu", "search", "search trends", "share",
@@ -248,7 +249,7 @@ class Segmenter:
         for start, end in spans:
             start, end = _strip_span(text, start, end)
             if self.strip_boilerplate:
-                if _TAIL_MARKERS.match(text[start:end]):
+                if end - start <= _MARKER_MAX and _TAIL_MARKERS.match(text[start:end]):
                     if kept:  # the article is over: the rest is a list of other stories
                         remove(start, spans[-1][1], "after a related-articles heading")
                         break

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import re
 
-_NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|News|the))*"
+# Each word of a name is matched one way only (a capitalised word, or "of"/"the"), so a long
+# run of words that fails to end a credit costs linear time, not exponential; line starts
+# skip horizontal space only ([ \t]*), so a run of blank lines is not rescanned from each.
+_NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|the))*"
 _PATTERNS = [
     re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"),  # ARDENHOLM, Sept. 3 (VNA) --
-    re.compile(rf"^\s*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M),  # (Xinhua) 18:45, November 19
+    re.compile(rf"^[ \t]*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M),  # (Xinhua) 18:45, Nov 19
     re.compile(r"/([A-Z][A-Za-z]{1,12})/"),  # MOSCOW, May 5 /TASS/
-    re.compile(rf"(?:--|—|–)\s*({_NAME})\s*$", re.M),  # ... -- Reuters
-    re.compile(rf"^\s*Sources?(?:\(s\))?:\s*({_NAME})\s*$", re.M | re.I),  # Source(s): Xinhua
+    re.compile(rf"(?:--|—|–)[ \t]*({_NAME})[ \t]*$", re.M),  # ... -- Reuters
+    re.compile(rf"^[ \t]*Sources?(?:\(s\))?:[ \t]*({_NAME})[ \t]*$", re.M | re.I),  # Source: X
     re.compile(rf"\((?:With )?(?:input|reporting) from ({_NAME})\)", re.I),
-    re.compile(rf"^\s*By ({_NAME})\s*$", re.M),  # By AFP
+    re.compile(rf"^[ \t]*By ({_NAME})[ \t]*$", re.M),  # By AFP
 ]
 # in running prose, weaker: used to order copies, not to name a document's outlet
 _PROSE = [
     re.compile(rf",? (?:the )?({_NAME}) (?:reported|said in a report)\b"),
     re.compile(rf"\baccording to (?:the )?({_NAME})\b"),
 ]
-_STANDALONE = re.compile(r"^\s*([A-Z]{2,8})\s*$", re.M)  # a "CGTN" line under the headline
+_STANDALONE = re.compile(r"^[ \t]*([A-Z]{2,8})[ \t]*$", re.M)  # a "CGTN" line under the headline
 _TOP_LINES = 15
 
 
@@ -46,7 +49,7 @@ def byline_outlet(text: str) -> str | None:
     """The outlet a page names for itself near its top: a ``By X`` line, or an acronym alone
     on a line (``CGTN``), else ``None``."""
     top = "\n".join(text.splitlines()[:_TOP_LINES])
-    by = re.search(rf"^\s*By ({_NAME})\s*$", top, re.M)
+    by = re.search(rf"^[ \t]*By ({_NAME})[ \t]*$", top, re.M)
     if by:
         return _clean(by.group(1))
     alone = _STANDALONE.search(top)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -138,3 +139,36 @@ def undecided_dates(file: str, values: list[str], order: str | None, single: boo
         f"{file}: {what} may be day.month or month.day and {why}; left out (choose with "
         "--dayfirst or --monthfirst)"
     )
+
+
+class DayMonth:
+    """The day/month order of year-last numeric dates, file by file: fixed by ``order``
+    (``dmy``, ``mdy``), or with ``auto`` decided from all of a file's dates (read through
+    ``scan(file)``, once per file, when its first ambiguous date turns up)."""
+
+    def __init__(self, order: str, scan: Callable[[Any], list[object]]) -> None:
+        self.order = order
+        self.scan = scan
+        self._orders: dict[Any, str | None] = {}
+        self._left_out: dict[Any, list[str]] = {}
+
+    def dayfirst(self, raw: object, file: Any) -> bool | None:
+        """Whether to read ``raw`` day first; ``None`` when its file cannot decide (it is
+        then left out, and counted for :meth:`end_file`)."""
+        if self.order != "auto" or not is_ambiguous(raw):
+            return self.order == "dmy"
+        if file not in self._orders:
+            self._orders[file] = date_order(self.scan(file))
+        order = self._orders[file]
+        if order in ("dmy", "mdy"):
+            return order == "dmy"
+        self._left_out.setdefault(file, []).append(str(raw))
+        return None
+
+    def end_file(self, file: Any, single: bool) -> tuple[int, str]:
+        """How many of ``file``'s dates were left out, and the warning that says so."""
+        left_out = self._left_out.pop(file, [])
+        if not left_out:
+            return 0, ""
+        name = "<stdin>" if file is None else str(file)
+        return len(left_out), undecided_dates(name, left_out, self._orders.get(file), single)

@@ -33,7 +33,7 @@ def file_kind(path: Path) -> str | None:
 
 
 def open_binary(path: Path) -> IO[bytes]:
-    if path.suffix == ".gz":
+    if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 

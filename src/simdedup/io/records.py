@@ -20,6 +20,7 @@ unless ``date_order`` fixes it. Folders are walked through symbolic links
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import sys
 import zlib
@@ -32,11 +33,9 @@ from simdedup.errors import InputError
 from simdedup.io.credits import outlet_from_text
 from simdedup.io.dates import (
     ORDERS,
-    date_order,
+    DayMonth,
     find_date,
-    is_ambiguous,
     normalize_date,
-    undecided_dates,
 )  # fmt: skip
 from simdedup.io.files import (
     CSV_SUFFIXES,
@@ -57,6 +56,7 @@ from simdedup.io.values import (
     has_surrogates,
     is_scalar,
     load_json,
+    one_line,
     show,
     str_or_none,
 )
@@ -64,7 +64,6 @@ from simdedup.io.values import (
 __all__ = [
     "CSV_SUFFIXES", "JSONL_SUFFIXES", "JSON_SUFFIXES", "TEXT_SUFFIXES", "Fields", "ReadStats",
     "Record", "RecordReader", "outlet_from_text", "read_records", "split_front_matter",
-    "valid_record",
 ]  # fmt: skip
 
 PARQUET_BATCH = 1024  # Parquet rows decoded at a time
@@ -74,6 +73,7 @@ FORMATS = ("auto", "txt", "jsonl", "csv")
 _HEADER_LINES = 12  # how far into a plain-text page to look for a dateline
 _BINARY_PROBE = 8192
 _DAMAGE = (OSError, EOFError, zlib.error)  # a file that cannot be read (on, or any more)
+_BROKEN = (EOFError, zlib.error, gzip.BadGzipFile)  # damage to the file itself, not access
 
 
 @dataclass(frozen=True)
@@ -164,8 +164,7 @@ class RecordReader:
         self._seen_ids: dict[str, str] = {}
         self._file: Path | None = None  # the file being read (None: stdin)
         self._stdin: bytes = b""
-        self._orders: dict[Path | None, str | None] = {}  # day/month order decided per file
-        self._ambiguous: dict[Path | None, list[str]] = {}  # dates left out, per file
+        self._day_month = DayMonth(date_order, self._scan_dates)
         self._scanning: list[object] | None = None  # set while collecting a file's dates
 
     # -- public -------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ class RecordReader:
             raise InputError("no input paths given")
         for p in out:
             if p != STDIN and not Path(p).exists():
-                raise InputError(f"{p}: no such file or directory")
+                raise InputError(one_line(f"{p}: no such file or directory"))
         return out
 
     def read(self, paths: Iterable[str | Path]) -> Iterator[Record]:
@@ -215,9 +214,8 @@ class RecordReader:
                     return
                 self.stats.files += 1
                 if kind == "txt":
-                    records: Iterator[Record] = iter(
-                        [self._text_record(path, rel, head + fh.read())]
-                    )
+                    record = self._text_record(path, rel, head + fh.read())
+                    records: Iterator[Record] = iter([record] if record else [])
                 elif kind == "jsonl":
                     records = self._jsonl_records(str(path), rel, lines(head, fh))
                 elif kind == "json":
@@ -229,20 +227,24 @@ class RecordReader:
                     read += 1
                     yield record
         except _DAMAGE as exc:
-            why = reason(exc)
-            if not opened:
-                self._warn(f"{path}: unreadable file skipped ({why})")
+            if not opened and not isinstance(exc, _BROKEN):  # permissions, a folder, ...
+                self._warn(f"{path}: unreadable file skipped ({reason(exc)})")
                 self.stats.skipped_files += 1
                 return
-            message = f"{path}: file breaks off after {read} records ({why})"
-            if not self.skip_bad:
-                raise InputError(
-                    message + "; nothing from it is used (skip_bad=True, or --skip-bad, uses "
-                    "the records before the break)"
-                ) from None
-            self.stats.damaged_files += 1
-            self._warn(message + f"; the {read} records before the break are used")
+            self._broken(path, read, reason(exc))
         self._end_file(path)
+
+    def _broken(self, path: Path, read: int, why: str) -> None:
+        """A file that breaks off after ``read`` records: an error, or with ``skip_bad`` a
+        warning that its records before the break are used."""
+        message = one_line(f"{path}: file breaks off after {read} records ({why})")
+        if not self.skip_bad:
+            raise InputError(
+                message + "; nothing from it is used (skip_bad=True, or --skip-bad, uses "
+                "the records before the break)"
+            )
+        self.stats.damaged_files += 1
+        self._warn(message + f"; the {read} records before the break are used")
 
     def _parquet_records(self, path: Path, rel: str) -> Iterator[Record]:
         """Rows of a Parquet file, read in batches (needs pyarrow: the ``ray`` extra)."""
@@ -260,7 +262,15 @@ class RecordReader:
             return
         self.stats.files += 1
         row = 0
-        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
+        batches = parquet.iter_batches(batch_size=PARQUET_BATCH)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (OSError, ValueError) as exc:  # a damaged page further on
+                self._broken(path, row, str(exc))
+                return
+            if batch is None:
+                return
             for obj in batch.to_pylist():
                 where = f"{path}:row {row}"
                 record = self._map_record(obj, where, default_id=f"{rel}:{row}")
@@ -271,6 +281,8 @@ class RecordReader:
     def _read_stdin(self) -> Iterator[Record]:
         self._stdin = data = sys.stdin.buffer.read()
         self._file = None
+        if b"\x00" in data[:_BINARY_PROBE]:
+            raise InputError("-: stdin is binary, not text (NUL bytes in its first 8 KB)")
         self.stats.files += 1
         yield from self._stdin_records(data)
         self._end_file(None)
@@ -280,21 +292,25 @@ class RecordReader:
         if fmt == "auto":
             fmt = "jsonl" if data.lstrip()[:1] == b"{" else "txt"
         if fmt == "txt":
-            yield self._text_record(Path("<stdin>"), "stdin", data)
+            record = self._text_record(Path("<stdin>"), "stdin", data)
+            yield from [record] if record else []
         elif fmt == "jsonl":
-            yield from self._jsonl_records("<stdin>", "stdin", iter(data.splitlines(True)))
+            yield from self._jsonl_records("<stdin>", "stdin", lines(data, io.BytesIO(b"")))
         else:
             yield from self._csv_records("<stdin>", "stdin", data, io.BytesIO(b""), ",")
 
-    def _decode(self, data: bytes, where: str) -> str:
+    def _decode(self, data: bytes, where: str, bom: bool = True) -> str:
+        """``data`` as text; ``bom``: drop a byte-order mark at its start (a file's first
+        line; inside a CSV file it is data)."""
+        codec = "utf-8-sig" if bom else "utf-8"
         try:
-            return data.decode("utf-8-sig")
+            return data.decode(codec)
         except UnicodeDecodeError:
             self.stats.decode_errors += 1
             self._warn(f"{where}: invalid UTF-8, decoded with replacement characters")
-            return data.decode("utf-8-sig", errors="replace")
+            return data.decode(codec, errors="replace")
 
-    def _text_record(self, path: Path, rel: str, data: bytes) -> Record:
+    def _text_record(self, path: Path, rel: str, data: bytes) -> Record | None:
         text = self._decode(data, str(path))
         meta, body = split_front_matter(text)
         outlet = meta.get("outlet") or (rel.split("/")[0] if "/" in rel else None)
@@ -303,7 +319,8 @@ class RecordReader:
         if date is None and not meta.get("date"):
             date = find_date("\n".join(body.splitlines()[:_HEADER_LINES]))
         doc_id = meta.get("id") or rel
-        self._check_unique(doc_id, str(path))
+        if not self._check_unique(doc_id, str(path)):
+            return None
         self.stats.records += 1
         return self._with_outlet(
             Record(
@@ -366,7 +383,8 @@ class RecordReader:
     ) -> Iterator[Record]:
         csv.field_size_limit(2**31 - 1)
         text_lines = (
-            self._decode(raw, f"{name}:{n}") for n, raw in enumerate(lines(head, rest), start=1)
+            self._decode(raw, f"{name}:{n}", bom=n == 1)
+            for n, raw in enumerate(lines(head, rest), start=1)
         )
         reader = csv.reader(text_lines, delimiter=delimiter, strict=True)
         try:
@@ -457,46 +475,39 @@ class RecordReader:
         when it is not a full date or its order cannot be decided."""
         if raw in (None, ""):
             return None
-        dayfirst = self.date_order == "dmy"
-        if self.date_order == "auto" and is_ambiguous(raw):
-            order = self._order_of(self._file)
-            if order not in ("dmy", "mdy"):
-                self._ambiguous.setdefault(self._file, []).append(str(raw))
-                return None
-            dayfirst = order == "dmy"
-        date = normalize_date(raw, dayfirst=dayfirst)
-        if date is None:
+        if self._scanning is not None:  # only collecting this file's dates
+            self._scanning.append(raw)
+            return None
+        dayfirst = self._day_month.dayfirst(raw, self._file)
+        date = None if dayfirst is None else normalize_date(raw, dayfirst=dayfirst)
+        if date is None and dayfirst is not None:
             self._warn(f"{where}: date {show(raw)} is not a full date; ignored")
         return date
 
-    def _order_of(self, file: Path | None) -> str | None:
-        """The day/month order of ``file``'s dates (read again for them, once per file)."""
-        if file not in self._orders:
-            scanner = RecordReader(self.fields, skip_bad=True, stdin_format=self.stdin_format)
-            scanner._scanning = []
-            try:
-                if file is None:
-                    for _ in scanner._stdin_records(self._stdin):
-                        pass
-                elif file.suffix.lower() in (".txt", ".text", ".md"):
-                    pass  # one document: nothing beside its own date to decide by
-                else:
-                    for _ in scanner._read_file(file, file.parent):
-                        pass
-            except InputError:
-                pass  # whatever could be read decides; the real pass reports the damage
-            self._orders[file] = date_order(scanner._scanning)
-        return self._orders[file]
+    def _scan_dates(self, file: Path | None) -> list[object]:
+        """Every date of ``file`` as written (read again for them; a text file is one
+        document: nothing beside its own date to decide by)."""
+        scanner = RecordReader(self.fields, skip_bad=True, stdin_format=self.stdin_format)
+        scanner._scanning = []
+        try:
+            if file is None:
+                for _ in scanner._stdin_records(self._stdin):
+                    pass
+            elif file_kind(file) not in (None, "txt"):
+                for _ in scanner._read_file(file, file.parent):
+                    pass
+        except InputError:
+            pass  # whatever could be read decides; the real pass reports the damage
+        return scanner._scanning
 
     def _end_file(self, file: Path | None) -> None:
         """Warn once for the dates of ``file`` whose day/month order nothing decided."""
-        left_out = self._ambiguous.pop(file, [])
-        if not left_out:
-            return
-        self.stats.ambiguous_dates += len(left_out)
-        name = "<stdin>" if file is None else str(file)
-        single = file is not None and file_kind(file) == "txt"
-        self._warn(undecided_dates(name, left_out, self._orders.get(file), single))
+        left_out, warning = self._day_month.end_file(
+            file, file is not None and file_kind(file) == "txt"
+        )
+        if left_out:
+            self.stats.ambiguous_dates += left_out
+            self._warn(warning)
 
     def _check_unique(self, doc_id: str, where: str) -> bool:
         first = self._seen_ids.get(doc_id)
@@ -511,11 +522,14 @@ class RecordReader:
 
     def _bad(self, message: str) -> None:
         if not self.skip_bad:
-            raise InputError(message + " (skip_bad=True, or --skip-bad, skips such lines)")
+            raise InputError(
+                one_line(message) + " (skip_bad=True, or --skip-bad, skips such lines)"
+            )
         self.stats.bad_lines += 1
         self._warn(message + "; skipped")
 
     def _warn(self, message: str) -> None:
+        message = one_line(message)  # a file name or field name may hold a newline
         self.stats.warnings.append(message)
         if self.on_warning is not None:
             self.on_warning(message)
@@ -530,14 +544,3 @@ def read_records(
 ) -> Iterator[Record]:
     """Stream the records of ``paths`` (files, folders, ``-``); see :class:`RecordReader`."""
     return RecordReader(fields, skip_bad=skip_bad, on_warning=on_warning).read(paths)
-
-
-def valid_record(record: Record) -> Record:
-    """``record`` with every lone surrogate in its strings replaced by U+FFFD (for records
-    made in code; the reader does this itself, with a warning)."""
-    changed = {
-        name: SURROGATE.sub("\ufffd", value)
-        for name, value in vars(record).items()
-        if isinstance(value, str) and has_surrogates(value)
-    }
-    return replace(record, **changed) if changed else record

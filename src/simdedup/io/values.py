@@ -73,3 +73,12 @@ def load_json(text: str) -> Any:
         raise ValueError("invalid JSON (nested too deeply to read)") from None
     except ValueError as exc:  # e.g. "Exceeds the limit (4300 digits) for integer string ..."
         raise ValueError(f"invalid JSON ({str(exc).split(';')[0]})") from None
+
+
+_BREAKS = re.compile("[\\x00-\\x1f\\x7f\\x85\\u2028\\u2029]")
+
+
+def one_line(message: str) -> str:
+    """``message`` with line breaks and other control characters escaped (``\\n``), so a file
+    name or a field name from the data cannot make a one-line message two."""
+    return _BREAKS.sub(lambda m: json.dumps(m.group())[1:-1], message)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simdedup.errors import InputError
-from simdedup.io.records import Record, read_records, valid_record
+from simdedup.io.records import Record, read_records
+from simdedup.io.values import SURROGATE, has_surrogates
 
 
 @dataclass
@@ -45,3 +46,14 @@ def records_of(items: Iterable[Record | str | os.PathLike[str]]) -> Iterator[Rec
 def content_hash(record: Record) -> str:
     parts = (record.text, record.outlet or "", record.date or "", record.title or "")
     return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def valid_record(record: Record) -> Record:
+    """``record`` with every lone surrogate in its strings replaced by U+FFFD (for records
+    made in code; the reader does this itself, with a warning)."""
+    changed = {
+        name: SURROGATE.sub("\ufffd", value)
+        for name, value in vars(record).items()
+        if isinstance(value, str) and has_surrogates(value)
+    }
+    return replace(record, **changed) if changed else record
