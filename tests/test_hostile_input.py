@@ -92,7 +92,7 @@ def test_truncated_gzip_is_an_error_not_a_partial_read(tmp_path: Path) -> None:
             "field inside it with --outlet-field outlet.name",
         ),
         ({"id": "a", "text": TEXT, "title": {"a": [1, 2]}}, "field 'title' is an object"),
-        ({"id": float("nan"), "text": TEXT}, "field 'id' is a float (NaN)"),
+        ({"id": float("nan"), "text": TEXT}, "field 'id' is a number (NaN)"),
     ],
 )
 def test_non_string_values_are_bad_lines_not_reprs(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -104,9 +105,11 @@ def _normalize_text_date(text: str, dayfirst: bool = False) -> str | None:
     from dateutil import parser
 
     try:
-        # Two different defaults: a component missing from the text shows up as a difference.
-        first = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=dayfirst)
-        second = parser.parse(text, default=datetime(2001, 2, 2), dayfirst=dayfirst)
+        with warnings.catch_warnings():  # an unknown zone name ("ZBST") does not change the day
+            warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)
+            # Two different defaults: a component missing from the text shows up as a difference.
+            first = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=dayfirst)
+            second = parser.parse(text, default=datetime(2001, 2, 2), dayfirst=dayfirst)
     except (ValueError, OverflowError):
         match = _DATE_IN_TEXT.search(text)
         return _normalize_text_date(match.group(0)) if match and match.group(0) != text else None

@@ -282,7 +282,7 @@ class RecordReader:
         self._stdin = data = sys.stdin.buffer.read()
         self._file = None
         if b"\x00" in data[:_BINARY_PROBE]:
-            raise InputError("-: stdin is binary, not text (NUL bytes in its first 8 KB)")
+            raise InputError("<stdin>: binary input, not text (NUL bytes in its first 8 KB)")
         self.stats.files += 1
         yield from self._stdin_records(data)
         self._end_file(None)

@@ -46,7 +46,10 @@ def is_scalar(value: object) -> bool:
 
 
 def describe(value: object) -> str:
-    names = {dict: "an object", list: "a list", bool: "a boolean", type(None): "null"}
+    names = {
+        dict: "an object", list: "a list", bool: "a boolean", type(None): "null",
+        int: "an integer", float: "a number", str: "a string",
+    }  # fmt: skip
     kind = names.get(type(value), f"a {type(value).__name__}")
     return f"{kind} ({show(value)})"
 
