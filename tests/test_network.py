@@ -302,6 +302,7 @@ def _steps(root: Path) -> tuple[Step, Step, list[Step]]:
         Step("talking-points", [*cli, "talking-points", "--store", store]),
         Step("report", [*cli, "report", "--store", store, "-o", str(root / "report.html")]),
         Step("dedup --fast", [*cli, "dedup", str(ARTICLES), "--fast"]),
+        Step("check --full", [*cli, "check", "--store", store, "--full"]),
     ]
     return index, hold, rest
 
