@@ -459,12 +459,6 @@ class Store:
         a damaged or missing index file; ``simdedup check --repair``)."""
         return writing.rebuild_index(self)
 
-    def write_manifest(self) -> None:
-        """Write the manifest again from the database (under the write lock): a repair."""
-        if self.path is not None:
-            with write_lock(self.path):
-                self._write_manifest()
-
     def remember_talking_points(self, ids: dict[str, str]) -> str | None:
         """Save talking-point ids (text hash -> id) for the next run, under the write lock.
         Returns why nothing was saved (another process is writing the store right now, or the
