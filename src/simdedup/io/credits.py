@@ -17,6 +17,7 @@ import re
 # run of words that fails to end a credit costs linear time, not exponential; line starts
 # skip horizontal space only ([ \t]*), so a run of blank lines is not rescanned from each.
 _NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|the))*"
+_BYLINE = re.compile(rf"^[ \t]*By ({_NAME})[ \t]*$", re.M)  # By AFP
 _PATTERNS = [
     re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"),  # ARDENHOLM, Sept. 3 (VNA) --
     re.compile(rf"^[ \t]*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M),  # (Xinhua) 18:45, Nov 19
@@ -24,7 +25,7 @@ _PATTERNS = [
     re.compile(rf"(?:--|—|–)[ \t]*({_NAME})[ \t]*$", re.M),  # ... -- Reuters
     re.compile(rf"^[ \t]*Sources?(?:\(s\))?:[ \t]*({_NAME})[ \t]*$", re.M | re.I),  # Source: X
     re.compile(rf"\((?:With )?(?:input|reporting) from ({_NAME})\)", re.I),
-    re.compile(rf"^[ \t]*By ({_NAME})[ \t]*$", re.M),  # By AFP
+    _BYLINE,
 ]
 # in running prose, weaker: used to order copies, not to name a document's outlet
 _PROSE = [
@@ -49,7 +50,7 @@ def byline_outlet(text: str) -> str | None:
     """The outlet a page names for itself near its top: a ``By X`` line, or an acronym alone
     on a line (``CGTN``), else ``None``."""
     top = "\n".join(text.splitlines()[:_TOP_LINES])
-    by = re.search(rf"^[ \t]*By ({_NAME})[ \t]*$", top, re.M)
+    by = _BYLINE.search(top)
     if by:
         return _clean(by.group(1))
     alone = _STANDALONE.search(top)

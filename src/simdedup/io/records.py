@@ -50,13 +50,13 @@ from simdedup.io.files import (
     walk,
 )
 from simdedup.io.values import (
-    SURROGATE,
     describe,
     field_value,
     has_surrogates,
     is_scalar,
     load_json,
     one_line,
+    replace_surrogates,
     show,
     str_or_none,
 )
@@ -468,7 +468,7 @@ class RecordReader:
             return value
         self.stats.decode_errors += 1
         self._warn(f"{where}: invalid Unicode (a lone surrogate), replaced with U+FFFD")
-        return SURROGATE.sub("\ufffd", value)
+        return replace_surrogates(value)
 
     def _date(self, raw: object, where: str) -> str | None:
         """A record's date as ISO, read in its file's day/month order; ``None`` (with a warning)

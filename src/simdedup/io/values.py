@@ -19,6 +19,11 @@ def has_surrogates(text: str) -> bool:
     return not text.isascii() and SURROGATE.search(text) is not None
 
 
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, as invalid UTF-8 is decoded."""
+    return SURROGATE.sub("\ufffd", text)
+
+
 def str_or_none(value: object) -> str | None:
     if value is None:
         return None

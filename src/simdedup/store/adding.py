@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from simdedup.errors import InputError
 from simdedup.io.records import Record, read_records
-from simdedup.io.values import SURROGATE, has_surrogates
+from simdedup.io.values import has_surrogates, replace_surrogates
 
 
 @dataclass
@@ -52,7 +52,7 @@ def valid_record(record: Record) -> Record:
     """``record`` with every lone surrogate in its strings replaced by U+FFFD (for records
     made in code; the reader does this itself, with a warning)."""
     changed = {
-        name: SURROGATE.sub("\ufffd", value)
+        name: replace_surrogates(value)
         for name, value in vars(record).items()
         if isinstance(value, str) and has_surrogates(value)
     }

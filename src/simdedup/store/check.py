@@ -217,8 +217,11 @@ def _vectors(path: Path, catalog: Catalog, findings: list[Finding]) -> None:
     hashes = catalog.row_hashes()
     cache = EmbeddingCache(path / CACHE)
     try:
-        bad = cache.valid(catalog.meta("fingerprint", ""), hashes, catalog.int_meta("dim"))
-        if bad:
+        fingerprint, dim = catalog.meta("fingerprint", ""), catalog.int_meta("dim")
+        try:  # every vector read once; only a damaged cache is read again, to count them
+            cached = cache.get(fingerprint, hashes, dim=dim)
+        except StoreError:
+            bad = cache.valid(fingerprint, hashes, dim)
             detail = f"{len(bad)} of {len(hashes)} vectors missing or damaged in {CACHE}"
             findings.append(Finding("vectors", "failed", detail, "embedded again"))
             return
@@ -230,7 +233,6 @@ def _vectors(path: Path, catalog: Catalog, findings: list[Finding]) -> None:
             stored = VectorIndex.load(file).stored_vectors()
         except (StoreError, RuntimeError):
             return  # the index finding says why
-        cached = cache.get(catalog.meta("fingerprint", ""), hashes)
         if stored.shape != cached.shape:
             return
         differ = int(np.count_nonzero(np.abs(stored - cached).max(axis=1) > AGREE))

@@ -73,12 +73,16 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 
 def file_entries(path: Path, catalog: Catalog, cache_vectors: int | None) -> dict[str, Any]:
-    """The manifest's ``files``: size and SHA-256 of the database and the index, the size and
+    """The manifest's ``files``: size and SHA-256 of the database and the index (the checksum
+    its generation committed, when it has one: the index is not read again), the size and
     vector count of the embedding cache."""
     files: dict[str, Any] = {DATABASE: _entry(path / DATABASE)}
     index = path / index_name(catalog.int_meta("generation"))
     if index.is_file():
-        files[index.name] = _entry(index)
+        committed = catalog.meta("index_sha256", "")
+        files[index.name] = (
+            {"bytes": index.stat().st_size, "sha256": committed} if committed else _entry(index)
+        )
     cache = path / CACHE
     if cache.is_file():
         files[CACHE] = {"bytes": cache.stat().st_size, "vectors": cache_vectors}
