@@ -120,11 +120,19 @@ def test_similar_and_talking_points_on_strings(real_encoder: object) -> None:
     hits = simdedup.similar("grain corridor reopened", TEXTS, k=2, encoder=real_encoder)  # type: ignore[arg-type]
     assert [h.text for h in hits] == [WIRE, TEXTS[2]] and hits[0].rank == 1
     texts = corpus_paragraphs()
+    whole = simdedup.talking_points(texts, unit="paragraph", encoder=real_encoder)  # type: ignore[arg-type]
+    assert whole and all(tp.size >= 2 for tp in whole)
+    positions = [int(m.doc_id) for tp in whole for m in tp.members]
+    assert len(positions) == len(set(positions))  # each text in at most one talking point
+    assert all(texts[int(m.doc_id)] == m.text and not m.units for tp in whole for m in tp.members)
     points = simdedup.talking_points(texts, encoder=real_encoder)  # type: ignore[arg-type]
     assert points and all(tp.size >= 2 for tp in points)
-    positions = [int(m.doc_id) for tp in points for m in tp.members]
-    assert len(positions) == len(set(positions))  # each text in at most one talking point
-    assert all(texts[int(m.doc_id)] == m.text for tp in points for m in tp.members)
+    members = [m for tp in points for m in tp.members]
+    assert all(texts[int(m.doc_id)] == m.text for m in members)
+    # each member holds the units that put it there, cut from its own text
+    assert all(m.units and all(m.text[u.start : u.end] == u.text for u in m.units) for m in members)
+    positions = [int(m.doc_id) for m in members]
+    assert len(positions) > len(set(positions))  # some texts make two of the talking points
 
 
 def test_store_recipes(real_encoder: object, tmp_path: Path) -> None:

@@ -209,8 +209,12 @@ def test_talking_point_threshold_range_is_said_right() -> None:
         talking_points(texts, threshold=-0.5, encoder=HashingEncoder())
     with pytest.raises(InputError, match=r"threshold must be in \(0, 1\]; got nan"):
         talking_points(texts, threshold=float("nan"), encoder=HashingEncoder())
-    result = talking_points(texts, threshold=1.0, min_outlets=1, encoder=HashingEncoder())
+    result = talking_points(
+        texts, threshold=1.0, min_outlets=1, unit="paragraph", encoder=HashingEncoder()
+    )
     assert result == []  # runs (only identical vectors could merge at 1)
+    units = talking_points(texts, threshold=1.0, min_outlets=1, encoder=HashingEncoder())
+    assert units and all(tp.kind == "reprints" for tp in units)  # a clause both texts share
     help_text = cli("talking-points", "--help", cwd=Path.cwd()).stdout
     assert "0<x<=1" in help_text
 

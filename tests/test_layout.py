@@ -110,6 +110,7 @@ def test_each_stage_says_what_it_does_and_modules_stay_small() -> None:
 
 def test_public_names() -> None:
     assert sorted(simdedup.__all__) == [
+        "ClaimUnit",
         "DedupResult",
         "Deduplicator",
         "Duplicate",
@@ -138,14 +139,15 @@ SIGNATURES = {
     "dedup": "(data, *, threshold=None, keep='earliest', cross_outlet=False, check_numbers=True, "
     "containment=0.8, encoder=None, embeddings=None)",
     "talking_points": "(data, *, outlets=None, dates=None, threshold=None, min_size=2, "
-    "min_outlets=None, check_figures=True, encoder=None, embeddings=None)",
-    "similar": "(query, data, *, k=10, threshold=None, encoder=None)",
+    "min_outlets=None, check_figures=True, unit='claim', speakers=None, encoder=None, "
+    "embeddings=None)",
+    "similar": "(query, data, *, k=10, threshold=None, units=False, speakers=None, encoder=None)",
     "Deduplicator": "(threshold=None, *, cross_outlet=False, keep='earliest', check_numbers=True, "
     "containment=0.8, join='auto', encoder=None, engine=None)",
     "Deduplicator.fit": "(self, data, *, embeddings=None)",
     "TalkingPointFinder": "(threshold=None, *, penalty=None, min_size=2, min_outlets=None, "
     "since=None, until=None, only_outlets=None, period='auto', check_figures=True, "
-    "encoder=None, engine=None)",
+    "encoder=None, engine=None, unit='claim', speakers=None, splitter=None, progress=None)",
     "TalkingPointFinder.fit": "(self, data, *, outlets=None, dates=None, embeddings=None)",
     "TalkingPointFinder.save": "(self, store)",
     "Store.open": "(path, *, encoder=None, index=None)",

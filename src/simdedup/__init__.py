@@ -12,7 +12,8 @@ that outlets repeat in their own words, on a list of strings or a persistent sto
 
 The pipeline, one subpackage per stage: ``io`` (records) -> ``segment`` (paragraphs) ->
 ``embed`` (encoders, the claim model, the cache) -> ``index`` (FAISS, self-join) -> ``store``
-(the persistent store, search) -> ``duplicates`` -> ``cluster`` (talking points) -> ``report``;
+(the persistent store, search) -> ``duplicates`` -> ``units`` (claim units, speakers) ->
+``cluster`` (talking points) -> ``report``;
 ``engines`` (Ray) and ``cli`` sit on top.
 """
 
@@ -25,10 +26,11 @@ from simdedup.duplicates.result import DedupResult, Duplicate, DuplicateGroup
 from simdedup.embed.encoder import Encoder, SentenceTransformerEncoder
 from simdedup.errors import InputError, SimdedupError, StoreError
 from simdedup.io.records import Record, read_records
-from simdedup.paragraph import Paragraph
+from simdedup.paragraph import ClaimUnit, Paragraph
 from simdedup.version import __version__
 
 __all__ = [
+    "ClaimUnit",
     "DedupResult",
     "Deduplicator",
     "Duplicate",

@@ -67,19 +67,25 @@ def talking_points(
     min_size: int = 2,
     min_outlets: int | None = None,
     check_figures: bool = True,
+    unit: str = "claim",
+    speakers: list[str] | None = None,
     encoder: Encoder | str | None = None,
     embeddings: np.ndarray | None = None,
 ) -> list[TalkingPoint]:
     """The talking points of ``data`` (a list or Series of strings, with one outlet and one
-    date per text when known; records; or a Store), biggest first. The settings are
-    :class:`TalkingPointFinder`'s (its filters too: use the class for ``since``, ``until``,
-    ``only_outlets`` and ``period``)."""
+    date per text when known; records; or a Store), biggest first. ``unit`` is ``"claim"``
+    (a text joins every talking point one of its claims joins; each member's ``units`` say
+    which) or ``"paragraph"`` (each text in one at most); ``speakers`` keeps the claims said by
+    these people. The settings are :class:`TalkingPointFinder`'s (its filters too: use the
+    class for ``since``, ``until``, ``only_outlets`` and ``period``)."""
     finder = TalkingPointFinder(
         threshold,
         min_size=min_size,
         min_outlets=min_outlets,
         check_figures=check_figures,
         encoder=encoder,
+        unit=unit,
+        speakers=speakers,
     )
     finder.fit(data, outlets=outlets, dates=dates, embeddings=embeddings)
     return finder.result_.talking_points
@@ -91,16 +97,23 @@ def similar(
     *,
     k: int = 10,
     threshold: float | None = None,
+    units: bool = False,
+    speakers: list[str] | None = None,
     encoder: Encoder | str | None = None,
 ) -> list[Paragraph]:
     """The ``k`` texts of ``data`` most similar to ``query``, best first (a :class:`Paragraph`
     has ``rank``, ``score`` and ``text``; for a list of strings ``doc_id`` is the text's
-    position, as a string)."""
+    position, as a string). With ``units`` (or ``speakers``: claims said by these people) the
+    claim units are ranked instead, each hit's ``units`` holding the unit it matched."""
     if not isinstance(query, str):
         raise InputError(f"query must be a string; got {type(query).__name__}")
     check_int(k, "k")
     check_threshold(threshold)
     with load(data, encoder=make_encoder_for(encoder)) as got:
+        if units or speakers:
+            from simdedup.units.search import find_similar_units
+
+            return find_similar_units(got.store, query, k=k, threshold=threshold, speakers=speakers)
         return find_similar(got.store, query, k=k, threshold=threshold)
 
 

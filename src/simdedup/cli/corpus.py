@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -183,6 +183,30 @@ def add(
         for bar in bars.values():
             bar.close()
     return stats, reader.stats
+
+
+@contextmanager
+def unit_bars(quiet: bool) -> Iterator[Callable[[str, int], None]]:
+    """Progress bars (stderr, a terminal only) for cutting paragraphs into claim units and
+    embedding the units; yields the ``progress(stage, n)`` callback."""
+    from tqdm import tqdm
+
+    show = not quiet and sys.stderr.isatty()
+    size: dict[str, Any] = {}
+    if show and not os.get_terminal_size(sys.stderr.fileno()).columns:
+        size = {"ncols": 100, "nrows": 24}
+    bars = {
+        stage: tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not show, **size)
+        for stage, desc, unit in (
+            ("cut", "cutting claims", " paragraphs"),
+            ("embed units", "embedding claims", " units"),
+        )
+    }
+    try:
+        yield lambda stage, n: bars[stage].update(n)
+    finally:
+        for bar in bars.values():
+            bar.close()
 
 
 def explain_removed(cut: Removed) -> None:

@@ -25,6 +25,7 @@ from simdedup.cli.corpus import (
     removed_summary,
     skipped,
     tune_encoder,
+    unit_bars,
     wants_encoder,
 )
 from simdedup.cli.options import (
@@ -142,6 +143,14 @@ def _index_into(
 @click.option("--outlet", "outlets", multiple=True, help="Only these outlets (repeatable).")
 @click.option("--since", default=None, help="Only paragraphs dated on or after (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only paragraphs dated on or before (YYYY-MM-DD).")
+@click.option(
+    "--units", "by_unit", is_flag=True,
+    help="Rank claim units instead of paragraphs (each hit shows the unit in its paragraph).",
+)  # fmt: skip
+@click.option(
+    "--speaker", "speakers", multiple=True,
+    help="Only claims said by this person (implies --units; repeatable).",
+)  # fmt: skip
 @input_options
 @model_options
 @format_options
@@ -155,6 +164,8 @@ def similar_command(
     outlets: tuple[str, ...],
     since: str | None,
     until: str | None,
+    by_unit: bool,
+    speakers: tuple[str, ...],
     as_json: bool,
     as_csv: bool,
     full: bool,
@@ -170,10 +181,20 @@ def similar_command(
     check_date(until, "--until")
     text = _read_query(query, paths)
     with corpus(store_dir, paths, opts) as store:
-        matches = find_similar(
-            store, text, k=k, threshold=threshold, only_outlets=list(outlets) or None,
-            since=since, until=until,
-        )  # fmt: skip
+        if by_unit or speakers:
+            from simdedup.units.search import find_similar_units
+
+            with unit_bars(opts["quiet"]) as progress:
+                matches = find_similar_units(
+                    store, text, k=k, threshold=threshold, only_outlets=list(outlets) or None,
+                    since=since, until=until, speakers=list(speakers) or None,
+                    progress=progress,
+                )  # fmt: skip
+        else:
+            matches = find_similar(
+                store, text, k=k, threshold=threshold, only_outlets=list(outlets) or None,
+                since=since, until=until,
+            )  # fmt: skip
     if as_json:
         results = [  # identical texts: the table folds them, the JSON says which
             {**m.to_dict(), "same_text_as": None if j is None else matches[j].rank}
@@ -296,10 +317,16 @@ def _find_talking_points(
         only_outlets=list(opts.pop("outlets")) or None,
         period=opts.pop("period"),
         check_figures=not opts.pop("ignore_numbers"),
+        unit=opts.pop("unit"),
+        speakers=list(opts.pop("speakers")) or None,
     )
+    if finder.speakers and finder.unit != "claim":
+        raise InputError("--speaker needs --unit claim (speakers are found per claim unit)")
     with engine(opts) as runner, corpus(store_dir, paths, opts, runner) as store:
         finder.engine = runner
-        finder.fit(store)
+        with unit_bars(opts["quiet"]) as progress:
+            finder.progress = progress
+            finder.fit(store)
         if store.path is not None:  # a persistent store keeps the ids for later runs
             finder.save(store)
         return finder.result_

@@ -192,6 +192,16 @@ def talking_point_options(func: F) -> F:
             "--ignore-numbers", is_flag=True,
             help="Let paragraphs that state different figures share a talking point.",
         ),
+        click.option(
+            "--unit", type=click.Choice(["claim", "paragraph"]), default="claim",
+            show_default=True,
+            help="What is clustered: claim units (a paragraph joins every talking point one "
+            "of its claims joins) or whole paragraphs (one talking point each at most).",
+        ),
+        click.option(
+            "--speaker", "speakers", multiple=True,
+            help="Only claims said by this person (a full name or part: Lavrov; repeatable).",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)

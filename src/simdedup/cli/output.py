@@ -148,14 +148,19 @@ def talking_points_table(
     width = width or terminal_width()
     blocks = []
     for tp in result.talking_points:
-        text = next(m.text for m in tp.members if m.pid == tp.representative)
+        text = tp.claim or next(m.text for m in tp.members if m.pid == tp.representative)
         first = (tp.first_seen.outlet or "-") + (" (tie)" if tp.first_seen.tie else "")
-        seen = tp.first_seen.date or "-"
+        seen = f"first {tp.first_seen.date or '-'} {first}"
         what = "reprints of one text" if tp.kind == "reprints" else "paragraphs"
-        head = f"{tp.id}  {tp.size} {what} · {tp.n_outlets} outlets · first {seen}"
-        head += " " + excerpt(first, max(8, width - len(head) - 1))
-        blocks.append(head + "\n" + body(text, width, full, lead=f"[{tp.label}] "))
-    clustered = sum(tp.size for tp in result.talking_points)
+        claims = f" · {tp.n_units} claims" if result.unit == "claim" else ""
+        head = (
+            f"{tp.id}  {tp.size} {what}{claims} · {tp.n_articles} articles · {tp.n_outlets} outlets"
+        )
+        block = head + "\n" + body(text, width, full, lead=f"[{tp.label}] ")
+        said = ", ".join(f"{name} ({n})" for name, n in tp.speakers.items())
+        block += "\n" + body(seen + (f" · said by {said}" if said else ""), width, full)
+        blocks.append(block)
+    clustered = len({m.pid for tp in result.talking_points for m in tp.members})
     reprints = sum(tp.kind == "reprints" for tp in result.talking_points)
     footer = (
         f"{len(result.talking_points) - reprints} talking points"

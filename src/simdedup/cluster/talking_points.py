@@ -1,39 +1,38 @@
-"""Talking points: the same claim reworded by many outlets, with who said it first.
+"""Talking points: the same claim reworded by many outlets, with who said it and first.
 
-:class:`TalkingPointFinder` clusters every paragraph of a store by claim
-(:class:`~simdedup.cluster.linkage.ClaimClusterer`), then describes each cluster: its keywords
-(:mod:`simdedup.cluster.keywords`), its representative paragraph (the medoid: the member with the
-highest mean cosine to the others), outlets, first and last sighting, a timeline, and each
-member's provenance (the earliest earlier member it most likely copies).
+:class:`TalkingPointFinder` cuts every paragraph of a store into claim units
+(:mod:`simdedup.units`), clusters the units by claim
+(:class:`~simdedup.cluster.linkage.ClaimClusterer`), and reports each cluster with every
+paragraph one of whose units joined it: a paragraph that makes three claims is a member of
+three talking points. Each is then described (:mod:`simdedup.cluster.describe`): its keywords
+(:mod:`simdedup.cluster.keywords`), its representative (the medoid: the member with the highest
+mean cosine to the others), outlets, speakers, first and last sighting, a timeline, and each
+member's provenance (the earliest earlier member it most likely copies). ``unit="paragraph"``
+clusters whole paragraphs instead (each in at most one talking point), as before claim units.
 
-Ids are stable: a store remembers which talking point each text belonged to, and a new run
-gives a cluster the id that most of its members had before. A cluster with no history gets an
-id made from the text of its earliest member, so re-running on the same input without a store
-gives the same ids too.
+Ids are stable: a store remembers which talking point each text (unit or paragraph) belonged
+to, and a new run gives a cluster the id that most of its members had before. A cluster with no
+history gets an id made from the text of its earliest member, so re-running on the same input
+without a store gives the same ids too.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
 import logging
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from simdedup.checks import check_date, check_int, check_number
+from simdedup.cluster.describe import assign_ids, corpus_summary, describe
 from simdedup.cluster.linkage import ClaimClusterer, model_defaults
-from simdedup.duplicates import provenance
+from simdedup.cluster.result import TalkingPoint, TalkingPointsResult
 from simdedup.duplicates.groups import members_by_label
-from simdedup.duplicates.provenance import Source
 from simdedup.errors import InputError
-from simdedup.paragraph import TALKING_POINT_KEYS, Paragraph
+from simdedup.paragraph import ClaimUnit
 from simdedup.store.inputs import Corpus, load, make_encoder_for
 
 _log = logging.getLogger("simdedup")
@@ -41,136 +40,53 @@ _log = logging.getLogger("simdedup")
 if TYPE_CHECKING:
     from simdedup.embed.encoder import Encoder
     from simdedup.engines.base import Engine
+    from simdedup.index.vectors import VectorIndex
     from simdedup.store.catalog import ParagraphTable, StoredParagraph
     from simdedup.store.store import Store
+    from simdedup.units.split import UnitSplitter
+    from simdedup.units.table import UnitTable
 
-COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (dedup default)
 PERIODS = ("auto", "week", "month")
-TALKING_POINT = "talking point"
-REPRINTS = "reprints"  # one text reprinted, not a claim told in other words: reported apart
+UNITS = ("claim", "paragraph")
 # Default fewest outlets: a line three outlets repeat is a talking point; a corpus with fewer
 # outlets (one ministry's transcripts) asks for as many as it has. On examples/ this reports 21
 # talking points instead of 45, all 8 planted ones among them (benchmarks/README.md).
 AUTO_OUTLETS = 3
-BACKGROUND = 5000  # unclustered paragraphs sampled as "the rest of the corpus" for keywords
-CSV_COLUMNS = (
-    "talking_point", "label", "pid", "doc_id", "para", "outlet", "date", "score", "copies",
-    "provenance", "text",
-)  # fmt: skip
+BACKGROUND = 5000  # unclustered texts sampled as "the rest of the corpus" for keywords
 
-
-@dataclass(frozen=True)
-class Sighting:
-    """Where and when a talking point was seen; ``tie`` is true when another outlet's member
-    shares that date and no evidence says which came first."""
-
-    date: str | None
-    outlet: str | None
-    pid: str
-    tie: bool = False
-
-
-@dataclass(frozen=True)
-class TalkingPoint:
-    """One claim and every paragraph that makes it, members sorted by date."""
-
-    id: str
-    label: str
-    keywords: list[str]
-    representative: str
-    outlets: dict[str, int]
-    first_seen: Sighting
-    last_seen: Sighting
-    outlet_order: list[str]
-    timeline: list[dict[str, Any]]
-    members: list[Paragraph]
-    kind: str = "talking point"  # or "reprints": every member a near-verbatim copy of one text
-
-    @property
-    def size(self) -> int:
-        return len(self.members)
-
-    @property
-    def n_outlets(self) -> int:
-        return len(self.outlets)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("members")
-        members = [m.to_dict(TALKING_POINT_KEYS) for m in self.members]
-        data.update(size=self.size, n_outlets=self.n_outlets, members=members)
-        return data
+__all__ = ["TalkingPoint", "TalkingPointFinder", "TalkingPointsResult"]
 
 
 @dataclass
-class TalkingPointsResult:
-    """Talking points of a corpus, biggest first."""
+class _Items:
+    """What was clustered, one entry per item (a unit, or a paragraph in paragraph mode):
+    its paragraph (a table position), its vector row, its text's hash and whether it is in
+    scope (the filters); ``vectors`` and ``texts`` are per distinct text."""
 
-    threshold: float
-    model: str
-    timeline_unit: str
-    corpus: dict[str, Any]
-    talking_points: list[TalkingPoint] = field(default_factory=list)
-    unclustered: int = 0
-    min_outlets: int = 1  # the fewest outlets a reported talking point has (auto or as set)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "talking_points": [tp.to_dict() for tp in self.talking_points],
-            "unclustered": self.unclustered,
-            "min_outlets": self.min_outlets,
-            "timeline_unit": self.timeline_unit,
-            "threshold": self.threshold,
-            "model": self.model,
-            "corpus": self.corpus,
-        }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_pandas(self) -> Any:
-        """The :meth:`to_csv` rows (one per member) as a pandas DataFrame (needs pandas)."""
-        from simdedup.duplicates.result import pandas_module
-
-        rows = [
-            [
-                tp.id,
-                tp.label,
-                m.pid,
-                m.doc_id,
-                m.para,
-                m.outlet,
-                m.date,
-                m.score,
-                m.copies,
-                m.provenance,
-                m.text,
-            ]
-            for tp in self.talking_points
-            for m in tp.members
-        ]
-        return pandas_module().DataFrame(rows, columns=list(CSV_COLUMNS))
-
-    def to_csv(self) -> str:
-        """One row per member."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for tp in self.talking_points:
-            for m in tp.members:
-                writer.writerow(
-                    [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet or "", m.date or "",
-                     f"{m.score:.4f}", m.copies or "", m.provenance or "", m.text]
-                )  # fmt: skip
-        return out.getvalue()
+    paragraph: np.ndarray
+    vector: np.ndarray
+    hashes: list[str]
+    scope: np.ndarray
+    vectors: np.ndarray
+    text_of: Callable[[Sequence[int]], list[str]]
+    units: UnitTable | None = None
 
 
 class TalkingPointFinder:
     """Find talking points in a store; ``fit`` sets ``result_`` and ``labels_``.
 
-    ``labels_`` holds one cluster number per paragraph of ``store.table()`` (-1: in no
-    reported talking point). The filters (``since``, ``until``, ``only_outlets``) pick the members
-    that count; clustering always runs on the whole store, so ids do not depend on filters.
+    ``unit`` is what is clustered: ``"claim"`` (the default) the claim units of each paragraph
+    (:mod:`simdedup.units`; a paragraph joins every talking point one of its units joins),
+    ``"paragraph"`` whole paragraphs (each in one talking point at most). Claim mode clusters
+    both and merges them (:mod:`simdedup.cluster.claims`). ``labels_`` holds one number per
+    paragraph of ``store.table()``: its strongest talking point, the one its whole text joined
+    (an index into ``result_.talking_points``; -1 when its whole text joined none, though its
+    units may be members of some). In
+    claim mode ``units_`` (a :class:`~simdedup.units.table.UnitTable`) and ``unit_labels_`` give
+    every unit and its talking point. The filters (``since``, ``until``, ``only_outlets``,
+    ``speakers``: units said by one of these people, a full name or a part such as "Lavrov")
+    pick the members that count; clustering always runs on the whole store, so ids do not depend
+    on filters.
     ``threshold`` (the mean cosine a talking point keeps) and ``penalty`` (taken off the cosine
     of two paragraphs stating conflicting figures) default to those chosen for the store's
     model (:func:`simdedup.cluster.linkage.model_defaults`). A talking point is reported when it
@@ -180,7 +96,9 @@ class TalkingPointFinder:
     runs keep them (the CLI does so for ``--store``). ``encoder`` embeds a list of texts
     (default: the claim model); ``engine`` (a
     :class:`~simdedup.engines.ray.RayEngine`) builds the neighbour graph on a Ray cluster; the
-    clustering and everything after it run here, as without one.
+    clustering and everything after it run here, as without one. ``splitter`` cuts units
+    (default: :class:`~simdedup.units.split.UnitSplitter`); ``progress(stage, n)`` is called
+    as units are cut and embedded.
     """
 
     def __init__(
@@ -197,7 +115,15 @@ class TalkingPointFinder:
         check_figures: bool = True,
         encoder: Encoder | str | None = None,
         engine: Engine | None = None,
+        unit: str = "claim",
+        speakers: list[str] | None = None,
+        splitter: UnitSplitter | None = None,
+        progress: Callable[[str, int], None] | None = None,
     ) -> None:
+        self.unit = unit
+        self.speakers = speakers
+        self.splitter = splitter
+        self.progress = progress
         self.threshold = threshold
         self.penalty = penalty
         self.engine = engine
@@ -211,7 +137,14 @@ class TalkingPointFinder:
         self.encoder = encoder
 
     def _check(self, model: str) -> tuple[float, float, str | None, str | None]:
-        default_threshold, default_penalty = model_defaults(model)
+        if self.unit not in UNITS:
+            raise InputError(f"unit must be one of {', '.join(UNITS)}; got {self.unit!r}")
+        if self.speakers is not None and (
+            isinstance(self.speakers, str)
+            or not all(isinstance(s, str) and s.strip() for s in self.speakers)
+        ):
+            raise InputError(f"speakers must be a list of names; got {self.speakers!r}")
+        default_threshold, default_penalty = model_defaults(model, self.unit)
         threshold = default_threshold
         if self.threshold is not None:  # a mean cosine a cluster keeps: above 0, at most 1
             threshold = check_number(self.threshold, "threshold", 0.0, 1.0, low_open=True)
@@ -264,79 +197,236 @@ class TalkingPointFinder:
         table = store.table()
         if not len(table):
             raise InputError("the corpus has no paragraphs to cluster")
-        live_rows, position = np.unique(table.rows, return_inverse=True)
-        position = position.reshape(-1)
-        vectors = store.vectors(live_rows)
+        in_scope = table.within(since, until, self.only_outlets)
+        if self.unit == "claim":
+            items, clusters = self._claim_clusters(store, table, threshold, penalty)
+        else:
+            items = self._paragraphs(store, table)
+            if self.speakers:
+                raise InputError("speakers: a speaker filter needs claim units (unit='claim')")
+            index = store.index if self.engine is None else None
+            labels = self._cluster(items, threshold, penalty, index, self._live_rows)
+            clusters = [m for m in members_by_label(labels) if len(m) >= 2]
+        items.scope &= in_scope[items.paragraph]
+        dates = table.dates.astype(str)
+        keys = [[(items.hashes[i], dates[items.paragraph[i]]) for i in m] for m in clusters]
+        ids = assign_ids(keys, store.catalog.talking_point_ids())
+        self.ids_ = {items.hashes[i]: tp for tp, m in zip(ids, clusters) for i in m}
+        kept = self._kept(ids, clusters, items, table, in_scope)
+        self._report(store, table, items, kept, in_scope, threshold)
+
+    def _cluster(
+        self,
+        items: _Items,
+        threshold: float,
+        penalty: float,
+        index: VectorIndex | None,
+        rows: np.ndarray | None,
+    ) -> np.ndarray:
+        """One cluster label per item (items that share a text share a label)."""
         clusterer = ClaimClusterer(
             threshold, penalty=penalty, check_figures=self.check_figures, engine=self.engine
-        ).fit(
-            vectors,
-            lambda pos: store.catalog.texts_of_rows([int(live_rows[p]) for p in pos]),
-            store.index if self.engine is None else None,
-            live_rows,
         )
-        labels = clusterer.labels_[position]
-        clusters = [m for m in members_by_label(labels) if len(m) >= 2]
+        clusterer.fit(items.vectors, items.text_of, index, rows)
+        return clusterer.labels_[items.vector]  # type: ignore[no-any-return]
+
+    def _claim_clusters(
+        self, store: Store, table: ParagraphTable, threshold: float, penalty: float
+    ) -> tuple[_Items, list[np.ndarray]]:
+        """Units and whole paragraphs clustered apart, then merged
+        (:func:`simdedup.cluster.claims.merge_claims`); the items are the units, then the
+        paragraphs (a whole paragraph counts in no speaker's scope)."""
+        from simdedup.cluster.claims import merge_claims
+
+        whole = self._paragraphs(store, table)
+        units = self._claims(store, table)
+        index = store.index if self.engine is None else None
+        paragraph_threshold = _paragraph_threshold(store.model, threshold)
+        paragraph_labels = self._cluster(
+            whole, paragraph_threshold, penalty, index, self._live_rows
+        )
+        unit_labels = self._cluster(units, threshold, penalty, None, None)
+        clusters = merge_claims(paragraph_labels, unit_labels, units.paragraph)
+        n_texts, unit_text = len(units.vectors), units.text_of
+        if self.speakers:
+            whole.scope[:] = False
+
+        def text_of(pos: Sequence[int]) -> list[str]:
+            low = [p for p in pos if p < n_texts]
+            high = [p - n_texts for p in pos if p >= n_texts]
+            got = dict(zip(low, unit_text(low)))
+            got.update(zip((h + n_texts for h in high), whole.text_of(high)))
+            return [got[p] for p in pos]
+
+        items = _Items(
+            paragraph=np.concatenate([units.paragraph, whole.paragraph]),
+            vector=np.concatenate([units.vector, whole.vector + n_texts]),
+            hashes=units.hashes + whole.hashes,
+            scope=np.concatenate([units.scope, whole.scope]),
+            vectors=np.concatenate([units.vectors, whole.vectors]),
+            text_of=text_of,
+            units=units.units,
+        )
+        return items, clusters
+
+    def _paragraphs(self, store: Store, table: ParagraphTable) -> _Items:
+        """Each paragraph an item, with the store's paragraph vectors."""
+        live_rows, position = np.unique(table.rows, return_inverse=True)
+        self._live_rows = live_rows
         hashes = store.catalog.hashes_of_rows([int(r) for r in live_rows])
-        ids = _assign_ids(clusters, table, position, hashes, store.catalog.talking_point_ids())
-        self.ids_ = {hashes[position[i]]: tp for tp, m in zip(ids, clusters) for i in m}
-        in_scope = self._scope(table, since, until)
-        unit = self._unit(table.dates[in_scope])
-        kept: list[tuple[str, np.ndarray]] = []
+        return _Items(
+            paragraph=np.arange(len(table)),
+            vector=position.reshape(-1),
+            hashes=[hashes[p] for p in position.reshape(-1)],
+            scope=np.ones(len(table), dtype=bool),
+            vectors=store.vectors(live_rows),
+            text_of=lambda pos: store.catalog.texts_of_rows([int(live_rows[p]) for p in pos]),
+        )
+
+    def _claims(self, store: Store, table: ParagraphTable) -> _Items:
+        """Each claim unit an item, with its vector (embedded once per distinct unit text)."""
+        from simdedup.units.speakers import speaks
+        from simdedup.units.table import claim_units
+
+        units, vectors = claim_units(store, table, self.splitter, self.progress)
+        if not len(units):
+            raise InputError("the corpus has no claim units to cluster")
+        scope = np.ones(len(units), dtype=bool)
+        if self.speakers:
+            scope = np.array([speaks(s, self.speakers) for s in units.speakers], dtype=bool)
+        texts = units.texts
+        return _Items(
+            paragraph=units.paragraph,
+            vector=units.text_id,
+            hashes=[units.hashes[t] for t in units.text_id],
+            scope=scope,
+            vectors=vectors,
+            text_of=lambda pos: [texts[p] for p in pos],
+            units=units,
+        )
+
+    def _kept(
+        self,
+        ids: list[str],
+        clusters: list[np.ndarray],
+        items: _Items,
+        table: ParagraphTable,
+        in_scope: np.ndarray,
+    ) -> list[tuple[str, np.ndarray]]:
+        """The clusters reported: ``min_size`` paragraphs in scope from ``min_outlets``
+        outlets; each as its items in scope."""
         min_outlets = self.min_outlets
         if min_outlets is None:  # as many as the corpus has, up to AUTO_OUTLETS
             codes = table.outlet_codes[in_scope]
             min_outlets = max(1, min(AUTO_OUTLETS, len(set(codes[codes >= 0].tolist()))))
+        self._min_outlets = min_outlets
+        kept: list[tuple[str, np.ndarray]] = []
         for tp_id, members in zip(ids, clusters):
-            members = members[in_scope[members]]
-            codes = table.outlet_codes[members]
+            members = members[items.scope[members]]
+            paragraphs = np.unique(items.paragraph[members])
+            codes = table.outlet_codes[paragraphs]
             n_outlets = len(set(codes[codes >= 0].tolist()))
-            if len(members) < self.min_size or (min_outlets > 1 and n_outlets < min_outlets):
+            if len(paragraphs) < self.min_size or (min_outlets > 1 and n_outlets < min_outlets):
                 continue
             kept.append((tp_id, members))
+        return kept
+
+    def _report(
+        self,
+        store: Store,
+        table: ParagraphTable,
+        items: _Items,
+        kept: list[tuple[str, np.ndarray]],
+        in_scope: np.ndarray,
+        threshold: float,
+    ) -> None:
+        """Describe the kept clusters into ``result_``; set ``labels_`` (and ``unit_labels_``)."""
         in_point = np.zeros(len(table), dtype=bool)
         for _, members in kept:
-            in_point[members] = True
-        details = store.paragraphs(int(table.ids[i]) for _, m in kept for i in m)
+            in_point[items.paragraph[members]] = True
+        details = store.paragraphs(int(table.ids[i]) for i in np.flatnonzero(in_point))
         credits = store.catalog.credits(p.doc_seq for p in details.values())
-        named = _labels(store, table, kept, details, clustered=in_point)
+        named = self._names(store, table, items, kept)
+        period = self._unit(table.dates[in_scope])
+        summary = corpus_summary(table, in_scope, store)
+        if items.units is not None:
+            summary["units"] = int((items.scope & in_scope[items.paragraph]).sum())
         result = TalkingPointsResult(
             threshold=threshold,
             model=store.model,
-            timeline_unit=unit,
-            corpus=_corpus_summary(table, in_scope, store),
-            unclustered=int(in_scope.sum()) - sum(len(m) for _, m in kept),
-            min_outlets=min_outlets,
+            timeline_unit=period,
+            corpus=summary,
+            unclustered=int((in_scope & ~in_point).sum()),
+            min_outlets=self._min_outlets,
+            unit=self.unit,
         )
-        for (tp_id, members), (phrase, words) in zip(kept, named):
-            paras = [details[int(table.ids[i])] for i in members]
-            rows = position[members]
-            result.talking_points.append(
-                _describe(tp_id, paras, vectors[rows], (phrase, words), unit, credits)
-            )
+        n_units = len(items.units) if items.units is not None else 0  # items past: paragraphs
+        for (tp_id, members), label in zip(kept, named):
+            paragraphs, groups = np.unique(items.paragraph[members], return_inverse=True)
+            vectors = np.zeros((len(paragraphs), items.vectors.shape[1]), dtype=np.float32)
+            np.add.at(vectors, groups.reshape(-1), items.vectors[items.vector[members]])
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            paras = [details[int(table.ids[i])] for i in paragraphs]
+            units = None
+            if items.units is not None:
+                units = _member_units(items.units, paragraphs, groups.reshape(-1), members, paras)
+            tp = describe(tp_id, paras, vectors, label, period, credits, units)
+            result.talking_points.append(tp)
         order = sorted(
             range(len(kept)),
-            key=lambda i: (-len(kept[i][1]), result.talking_points[i].first_seen.date or "~"),
+            key=lambda i: (
+                -result.talking_points[i].size,
+                result.talking_points[i].first_seen.date or "~",
+            ),
         )
         result.talking_points = [result.talking_points[i] for i in order]
-        self.labels_ = np.full(len(table), -1, dtype=np.int64)  # index into talking_points
-        for number, i in enumerate(order):
-            self.labels_[kept[i][1]] = number
+        # each paragraph's strongest talking point: in claim mode the one its whole text joined
+        # (its paragraph cluster), in paragraph mode its only one
+        self.labels_ = np.full(len(table), -1, dtype=np.int64)
+        number_of = {i: number for number, i in enumerate(order)}
+        for i, (_, members) in enumerate(kept):
+            whole = items.paragraph[members[members >= n_units]]
+            self.labels_[whole] = number_of[i]
+        if items.units is not None:
+            self.units_ = items.units
+            self.unit_labels_ = np.full(n_units, -1, dtype=np.int64)
+            for number, i in enumerate(order):
+                mine = kept[i][1]
+                self.unit_labels_[mine[mine < n_units]] = number
         self.result_ = result
 
-    def _scope(self, table: ParagraphTable, since: str | None, until: str | None) -> np.ndarray:
-        """Which paragraphs pass the date and outlet filters."""
-        scope = np.ones(len(table), dtype=bool)
-        dates = table.dates.astype(str)
-        if since:
-            scope &= (dates != "") & (dates >= since)
-        if until:
-            scope &= (dates != "") & (dates <= until)
-        if self.only_outlets:
-            only = set(self.only_outlets)
-            wanted = [i for i, name in enumerate(table.outlets) if name in only]
-            scope &= np.isin(table.outlet_codes, wanted)
-        return scope
+    def _names(
+        self,
+        store: Store,
+        table: ParagraphTable,
+        items: _Items,
+        kept: list[tuple[str, np.ndarray]],
+    ) -> list[tuple[str | None, list[str]]]:
+        """Each kept cluster's label and keywords, against a sample of the other texts. A member
+        paragraph counts once: its whole text when it joined as a whole, else its units'."""
+        from simdedup.cluster.keywords import cluster_labels
+
+        clustered = np.zeros(len(items.vectors), dtype=bool)
+        for _, members in kept:
+            clustered[items.vector[members]] = True
+        rng = np.random.default_rng(0)
+        rest = np.flatnonzero(~clustered)
+        sample = np.sort(rng.choice(rest, size=min(BACKGROUND, len(rest)), replace=False))
+        background = items.text_of([int(i) for i in sample])
+        n_units = len(items.units) if items.units is not None else 0
+        texts: list[list[str]] = []
+        for _, members in kept:  # one text per member paragraph: what it says in this point
+            said = dict(zip(members.tolist(), items.text_of(items.vector[members].tolist())))
+            by_paragraph: dict[int, list[int]] = {}
+            for i in members.tolist():
+                by_paragraph.setdefault(int(items.paragraph[i]), []).append(i)
+            texts.append(
+                [
+                    said[max(group)] if max(group) >= n_units else " ".join(said[i] for i in group)
+                    for group in by_paragraph.values()
+                ]
+            )
+        return cluster_labels(texts, background)
 
     def _unit(self, dates: np.ndarray) -> str:
         """``week`` for corpora spanning half a year or less, else ``month``."""
@@ -349,159 +439,36 @@ class TalkingPointFinder:
         return "week" if span.days <= 183 else "month"
 
 
-def _assign_ids(
-    clusters: list[np.ndarray],
-    table: ParagraphTable,
-    position: np.ndarray,
-    hashes: list[str],
-    previous: dict[str, str],
-) -> list[str]:
-    """A stable id per cluster: the remembered id most of its texts had (each id goes to the
-    cluster holding most of its texts), else one made from its earliest member's text."""
-    votes: list[tuple[int, int, str]] = []
-    for c, members in enumerate(clusters):
-        counted = Counter(previous.get(hashes[position[i]]) for i in members)
-        votes.extend((n, c, tp) for tp, n in counted.items() if tp)
-    ids: list[str | None] = [None] * len(clusters)
-    taken: set[str] = set()
-    for _, c, tp in sorted(votes, key=lambda v: (-v[0], v[1], v[2])):
-        if ids[c] is None and tp not in taken:
-            ids[c] = tp
-            taken.add(tp)
-    dates = table.dates.astype(str)
-    for c, members in enumerate(clusters):
-        if ids[c] is not None:
-            continue
-        first = min(members, key=lambda i: (dates[i] or "~", hashes[position[i]]))
-        seed = hashes[position[first]]
-        while (tp := "tp-" + hashlib.blake2b(seed.encode(), digest_size=4).hexdigest()) in taken:
-            seed += "+"
-        ids[c] = tp
-        taken.add(tp)
-    return [tp for tp in ids if tp is not None]
+def _paragraph_threshold(model: str, threshold: float) -> float:
+    """The whole paragraphs' threshold in claim mode: the model's paragraph default, moved by
+    as much as ``threshold`` is from the model's unit default."""
+    unit_default, _ = model_defaults(model, "claim")
+    paragraph_default, _ = model_defaults(model, "paragraph")
+    return float(min(1.0, max(1e-3, paragraph_default + threshold - unit_default)))
 
 
-def _labels(
-    store: Store,
-    table: ParagraphTable,
-    kept: list[tuple[str, np.ndarray]],
-    details: dict[int, StoredParagraph],
-    clustered: np.ndarray,
-) -> list[tuple[str | None, list[str]]]:
-    from simdedup.cluster.keywords import cluster_labels
-
-    rng = np.random.default_rng(0)
-    rest = np.flatnonzero(~clustered)
-    sample = np.sort(rng.choice(rest, size=min(BACKGROUND, len(rest)), replace=False))
-    background = [p.text for p in store.paragraphs(int(table.ids[i]) for i in sample).values()]
-    texts = [[details[int(table.ids[i])].text for i in members] for _, members in kept]
-    return cluster_labels(texts, background)
-
-
-def _describe(
-    tp_id: str,
+def _member_units(
+    units: UnitTable,
+    paragraphs: np.ndarray,
+    groups: np.ndarray,
+    members: np.ndarray,
     paras: list[StoredParagraph],
-    vectors: np.ndarray,
-    label: tuple[str | None, list[str]],
-    unit: str,
-    credits: dict[int, list[str]],
-) -> TalkingPoint:
-    """A talking point from its paragraphs (any order), their unit vectors and the names their
-    documents credit (by document seq)."""
-    order = sorted(range(len(paras)), key=lambda i: (paras[i].date or "~", paras[i].pid))
-    paras = [paras[i] for i in order]
-    vectors = vectors[order]
-    sources = [Source(p.doc_id, p.outlet, p.date, credits.get(p.doc_seq, [])) for p in paras]
-    links = provenance.copies(sources, _near_copies(paras, vectors))
-    first, tie = provenance.first_seen(sources, links)
-    # within a day, a paragraph the evidence puts after another comes after it
-    order = sorted(
-        range(len(paras)),
-        key=lambda i: (paras[i].date or "~", i != first, links[i][1] == provenance.CREDIT, i),
-    )
-    copied = [(paras[j].pid if j >= 0 else None, why or None) for j, why in links]
-    paras, vectors, copied = [paras[i] for i in order], vectors[order], [copied[i] for i in order]
-    total = vectors.sum(axis=0)
-    medoid = int(np.argmax(vectors @ total))
-    scores = vectors @ vectors[medoid]
-    members = [
-        Paragraph(
-            pid=p.pid, doc_id=p.doc_id, para=p.para, outlet=p.outlet, date=p.date,
-            score=round(float(s), 4), text=p.text,
-            copies=source, provenance=why,
-        )
-        for p, s, (source, why) in zip(paras, scores, copied)
-    ]  # fmt: skip
-    outlets = Counter(p.outlet for p in paras if p.outlet)
-    return TalkingPoint(
-        id=tp_id,
-        label=label[0] or ", ".join(label[1][:3]) or _short(paras[medoid].text),
-        keywords=label[1],
-        representative=paras[medoid].pid,
-        outlets=dict(outlets.most_common()),
-        first_seen=Sighting(paras[0].date, paras[0].outlet, paras[0].pid, tie=tie),
-        last_seen=_last(paras),
-        outlet_order=list(dict.fromkeys(p.outlet for p in paras if p.outlet)),
-        timeline=_timeline([p.date for p in paras], unit),
-        members=members,
-        kind=REPRINTS if float(scores.min()) >= COPY_THRESHOLD else TALKING_POINT,
-    )
-
-
-def _last(paras: list[StoredParagraph]) -> Sighting:
-    dated = [p for p in paras if p.date]
-    last = dated[-1] if dated else paras[-1]
-    return Sighting(last.date, last.outlet, last.pid)
-
-
-def _near_copies(paras: list[StoredParagraph], vectors: np.ndarray) -> list[list[int]]:
-    """For each member, the members of other documents it is a near-verbatim match of
-    (cosine >= COPY_THRESHOLD); one row at a time, so memory stays O(n)."""
-    out: list[list[int]] = []
-    for i, p in enumerate(paras):
-        close = np.flatnonzero(vectors @ vectors[i] >= COPY_THRESHOLD)
-        out.append([int(j) for j in close if paras[j].doc_id != p.doc_id])
+) -> list[tuple[ClaimUnit, ...]]:
+    """Each member paragraph's units in a talking point: those that joined it, else (the
+    paragraph joined as a whole) one unit spanning the paragraph, said by the speaker of all
+    its units when they have one."""
+    n_units = len(units)
+    found: list[dict[int, ClaimUnit]] = [{} for _ in paragraphs]
+    for g, u in zip(groups.tolist(), members.tolist()):
+        if u < n_units:
+            found[g][int(units.start[u])] = units.unit(u)
+    out: list[tuple[ClaimUnit, ...]] = []
+    for g, p in enumerate(paras):
+        if found[g]:
+            out.append(tuple(found[g][k] for k in sorted(found[g])))
+            continue
+        lo, hi = np.searchsorted(units.paragraph, [paragraphs[g], paragraphs[g] + 1])
+        said = {units.speakers[u] for u in range(int(lo), int(hi))}  # units are in table order
+        speaker = said.pop() if len(said) == 1 else None
+        out.append((ClaimUnit(0, len(p.text), p.text, speaker, None),))
     return out
-
-
-def _timeline(dates: list[str | None], unit: str) -> list[dict[str, Any]]:
-    """Member counts per week (``2024-W07``) or month (``2024-02``), gaps filled with 0."""
-    days = sorted(Date.fromisoformat(d[:10]) for d in dates if d)
-    if not days:
-        return []
-    counts = Counter(_period(day, unit) for day in days)
-    periods: list[str] = []
-    day = days[0]
-    while True:
-        label = _period(day, unit)
-        if not periods or periods[-1] != label:
-            periods.append(label)
-        if day >= days[-1]:
-            break
-        day = Date.fromordinal(day.toordinal() + (7 if unit == "week" else 28))
-        day = min(day, days[-1])
-    return [{"period": p, "count": counts.get(p, 0)} for p in periods]
-
-
-def _period(day: Date, unit: str) -> str:
-    if unit == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return f"{day.year}-{day.month:02d}"
-
-
-def _short(text: str, words: int = 8) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
-
-
-def _corpus_summary(table: ParagraphTable, scope: np.ndarray, store: Store) -> dict[str, Any]:
-    dates = sorted(d for d in table.dates[scope].tolist() if d)
-    codes = table.outlet_codes[scope]
-    return {
-        "paragraphs": int(scope.sum()),
-        "documents": store.catalog.scalar("SELECT COUNT(*) FROM documents"),
-        "outlets": len(set(codes[codes >= 0].tolist())),
-        "first_date": dates[0] if dates else None,
-        "last_date": dates[-1] if dates else None,
-    }

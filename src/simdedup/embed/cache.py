@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, hash)
 );
 """
+_PARSES = """CREATE TABLE IF NOT EXISTS parses (
+    version TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    parse TEXT NOT NULL,
+    PRIMARY KEY (version, hash)
+)"""
 
 
 def default_cache_path() -> Path:
@@ -62,6 +68,38 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+    # -- claim-unit parses (simdedup.units): JSON text by (splitter version, paragraph hash) --
+
+    def parses(self, version: str, hashes: Sequence[str]) -> dict[str, str]:
+        """The cached parses of ``hashes`` (those that have one) for splitter ``version``."""
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(hashes), _BATCH):
+                chunk = list(hashes[start : start + _BATCH])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT hash, parse FROM parses WHERE version = ? AND hash IN ({marks})",
+                    [version, *chunk],
+                )
+                found.update(rows)
+        except sqlite3.OperationalError:  # no table yet: a cache from before claim units
+            return {}
+        return found
+
+    def put_parses(self, version: str, parses: dict[str, str]) -> bool:
+        """Keep parses for the next run; ``False`` when the cache cannot be written (a
+        read-only store), in which case they are simply made again next time."""
+        try:
+            with self._db:
+                self._db.execute(_PARSES)
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO parses VALUES (?, ?, ?)",
+                    ((version, h, text) for h, text in parses.items()),
+                )
+        except sqlite3.OperationalError:
+            return False
+        return True
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])

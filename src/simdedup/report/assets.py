@@ -134,6 +134,7 @@ a.tag.copies:hover{background:#ffe8cc}
 .tag.rep{background:var(--accent-soft);color:#2c46b0}
 .m-text{margin:0;font-size:14px;line-height:1.6;color:var(--ink2);max-width:920px}
 mark{background:var(--mark);color:inherit;border-radius:3px;padding:0 1px}
+mark.claim{background:var(--accent-soft);box-shadow:inset 0 -2px 0 var(--accent)}
 .note{font-size:12px;color:var(--muted)}
 table.heat{width:auto;border-collapse:separate;border-spacing:3px;margin:10px}
 table.heat th{font-size:12px;font-weight:500;color:var(--ink2)}
@@ -309,7 +310,11 @@ function drill(p) {
 
   var grid = el("div", "d-grid"), rep = box("Representative paragraph");
   if (p.rep) {
-    rep.appendChild(el("blockquote", "rep", p.rep.parts.join("")));
+    var quote = el("blockquote", "rep");
+    p.rep.parts.forEach(function (s, i) {
+      if (s) quote.appendChild(i % 2 ? el("mark", "claim", s) : document.createTextNode(s));
+    });
+    rep.appendChild(quote);
     rep.appendChild(el("div", "m-meta",
       [p.rep.outlet, p.rep.date || "undated", p.rep.pid].join(" \\u00b7 ")));
   } else {
@@ -394,7 +399,8 @@ function drill(p) {
       h.appendChild(c);
     }
     m.parts.forEach(function (s, i) {
-      if (s) t.appendChild(i % 2 ? el("mark", null, s) : document.createTextNode(s));
+      if (s) t.appendChild(i % 2 ? el("mark", p.claims ? "claim" : null, s)
+                                 : document.createTextNode(s));
     });
     li.appendChild(h); li.appendChild(t); list.appendChild(li);
   });

@@ -98,7 +98,9 @@ def _point(
 ) -> dict[str, Any]:
     members = [m for m in tp.get("members") or [] if isinstance(m, Mapping)]
     texts = [str(m.get("text") or "") for m in members]
-    spans = shared_spans(texts)
+    claims = [_unit_spans(m, len(t)) for m, t in zip(members, texts)]
+    # claim mode marks the units that put each member here; paragraph mode the shared wording
+    spans = claims if any(claims) else shared_spans(texts)
     keywords = [str(k) for k in tp.get("keywords") or []]
     pid = str(tp.get("id") or f"tp-{n}")
     rep = next((m for m in members if m.get("pid") == tp.get("representative")), None)
@@ -126,7 +128,12 @@ def _point(
         "first": _seen(tp.get("first_seen")),
         "last": _seen(tp.get("last_seen")),
         "tl": sorted(timeline),
-        "rep": None if rep is None else _member(rep, str(rep.get("text") or ""), []),
+        "rep": None
+        if rep is None
+        else _member(
+            rep, str(rep.get("text") or ""), _unit_spans(rep, len(str(rep.get("text") or "")))
+        ),
+        "claims": any(claims),
         "total": max(size, len(members)),
         "members": [
             _member(m, text, sp) for m, text, sp in zip(members, texts, spans[:max_members])
@@ -153,6 +160,24 @@ def _member(m: Mapping[str, Any], text: str, spans: Sequence[tuple[int, int]]) -
         "provenance": _text_or_none(m.get("provenance")),
         "parts": parts,
     }
+
+
+def _unit_spans(m: Mapping[str, Any], length: int) -> list[tuple[int, int]]:
+    """A member's claim units as sorted, non-overlapping ``(start, end)`` within its text."""
+    spans: list[tuple[int, int]] = []
+    for u in m.get("units") or []:
+        if not isinstance(u, Mapping):
+            continue
+        start, end = u.get("start"), u.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length:
+            spans.append((start, end))
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            start = out[-1][1]
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 def _seen(seen: Any) -> dict[str, Any] | None:

@@ -96,9 +96,30 @@ class ParagraphTable:
     outlets: list[str]
     dates: np.ndarray
     lengths: np.ndarray
+    doc_seqs: np.ndarray  # the document of each paragraph (paragraphs of one are contiguous)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def within(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        outlets: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Which paragraphs pass the date filters (inclusive ISO bounds; undated paragraphs
+        fail them) and the outlet filter (any of ``outlets``)."""
+        scope = np.ones(len(self), dtype=bool)
+        dates = self.dates.astype(str)
+        if since:
+            scope &= (dates != "") & (dates >= since)
+        if until:
+            scope &= (dates != "") & (dates <= until)
+        if outlets:
+            only = set(outlets)
+            wanted = [i for i, name in enumerate(self.outlets) if name in only]
+            scope &= np.isin(self.outlet_codes, wanted)
+        return scope
 
 
 class Catalog:
@@ -366,7 +387,7 @@ class Catalog:
     def table(self) -> ParagraphTable:
         """Every paragraph's id, row, outlet, date and length, in input order."""
         rows = self._db.execute(
-            f"SELECT p.id, v.row, d.outlet, d.date, length(p.text) FROM {_FROM} "
+            f"SELECT p.id, v.row, d.outlet, d.date, length(p.text), d.seq FROM {_FROM} "
             "ORDER BY d.seq, p.para"
         ).fetchall()
         outlets: dict[str, int] = {}
@@ -378,6 +399,7 @@ class Catalog:
             outlets=list(outlets),
             dates=np.array([r[3] or "" for r in rows], dtype=object),
             lengths=np.array([r[4] for r in rows], dtype=np.int64),
+            doc_seqs=np.array([r[5] for r in rows], dtype=np.int64),
         )
 
     def _upgrade(self) -> None:

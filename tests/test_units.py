@@ -1,0 +1,141 @@
+"""Claim units: the cut (real spaCy pipeline), speakers resolved within an article, the parse
+cache, and unit search. Talking points over units are in tests/test_talking_points_units.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from simdedup.units import UnitSplitter
+from simdedup.units.speakers import NAME, PRONOUN, Mention, fold, resolve, speaks
+from simdedup.units.split import Parsed
+
+
+@pytest.fixture(scope="module")
+def splitter() -> UnitSplitter:
+    return UnitSplitter()
+
+
+def _texts(units: list[object]) -> list[str]:
+    return [u.text for u in units]  # type: ignore[attr-defined]
+
+
+def test_a_coordinated_sentence_becomes_one_unit_per_claim(splitter: UnitSplitter) -> None:
+    text = (
+        "China stands ready to strengthen coordination with Russia, practice true "
+        "multilateralism and build a community with a shared future for mankind, Xi said."
+    )
+    units = splitter.split([text])[0]
+    assert len(units) == 3
+    assert units[0].text.startswith("China stands ready to strengthen coordination")
+    assert units[1].text == "practice true multilateralism"
+    assert units[2].text == "build a community with a shared future for mankind"
+    assert all(text[u.start : u.end] == u.text for u in units)
+    assert not any("Xi said" in u.text for u in units)  # the frame is not part of a claim
+    assert {u.mention for u in units} == {"Xi"}
+
+
+def test_frames_are_cut_off_and_speakers_resolved_across_the_article(
+    splitter: UnitSplitter,
+) -> None:
+    article = [
+        "Chinese President Xi Jinping held talks with Russian President Vladimir Putin.",
+        "Xi said the two countries should deepen practical cooperation.",
+        "Noting that this year marks the 75th anniversary of diplomatic ties, he added that the "
+        "friendship had withstood many tests.",
+        "According to Foreign Ministry spokesperson Mao Ning, Beijing supports Russia's BRICS "
+        "chairmanship.",
+        "The two sides agreed to hold a series of cultural events.",
+    ]
+    units = splitter.split(article)
+    assert units[0][0].speaker is None  # a sentence with no reporting frame
+    assert [(u.text, u.speaker, u.mention) for u in units[1]] == [
+        ("the two countries should deepen practical cooperation", "Xi Jinping", "Xi")
+    ]
+    noted = [(u.text, u.speaker, u.mention) for u in units[2]]
+    assert noted == [  # in text order, the participle's frame too; "he" is Xi
+        ("this year marks the 75th anniversary of diplomatic ties", "Xi Jinping", "he"),
+        ("the friendship had withstood many tests", "Xi Jinping", "he"),
+    ]
+    assert [(u.text, u.speaker) for u in units[3]] == [
+        ("Beijing supports Russia's BRICS chairmanship", "Mao Ning")
+    ]
+    assert units[4][0].speaker is None  # an unnamed group says it
+    assert units[4][0].text == "to hold a series of cultural events"
+
+
+def test_split_articles_keeps_articles_apart(splitter: UnitSplitter) -> None:
+    one = ["Foreign Minister Sergey Lavrov met the envoy.", "He said talks would go on."]
+    two = ["He said the plan was sound."]
+    first, second = splitter.split_articles([one, two])
+    assert first[1][0].speaker == "Sergey Lavrov"
+    assert second[0][0].speaker is None  # "he" of another article is nobody here
+
+
+def test_empty_and_punctuation_only_paragraphs_have_no_units(splitter: UnitSplitter) -> None:
+    assert splitter.split(["", "…", "--"]) == [[], [], []]
+
+
+def test_parse_round_trips_through_json(splitter: UnitSplitter) -> None:
+    parsed = next(iter(splitter.parse(["Lavrov said Russia is ready to help, Interfax said."])))
+    assert Parsed.loads(parsed.dumps()) == parsed
+    assert parsed.cuts
+
+
+def test_names_resolve_to_the_article_s_full_form() -> None:
+    def name(text: str, titled: bool = False, subject: bool = True) -> Mention:
+        return Mention(text, NAME, text, tuple(text.lower().split()), titled, subject)
+
+    events = [
+        [(0, name("Maroš Šefčovič", titled=True), False)],
+        [(0, name("Sefcovic"), True), (20, Mention("he", PRONOUN, None, ("he",)), True)],
+        [(0, name("Wang"), True)],
+        [(0, name("Wang Yi", subject=False), False)],
+    ]
+    assert resolve(events) == [[], ["Maroš Šefčovič", "Maroš Šefčovič"], ["Wang Yi"], []]
+    assert fold("The Kremlin") == "kremlin" and fold("Šuica") == "suica"
+
+
+def test_speaker_filter_matches_full_names_and_their_parts() -> None:
+    assert speaks("Sergey Lavrov", ["lavrov"]) and speaks("Sergey Lavrov", ["Sergey Lavrov"])
+    assert speaks("Maroš Šefčovič", ["Sefcovic"])
+    assert speaks("Sergey Lavrov", ["Sergey"])  # a part: any of its words
+    assert not speaks("Sergey Lavrov", ["Lav"]) and not speaks(None, ["Lavrov"])
+    assert not speaks("Xi Jinping", [" "])
+
+
+def test_the_parse_is_cached_in_the_store(
+    real_encoder: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simdedup import Store
+    from simdedup.cluster.talking_points import TalkingPointFinder
+    from units_corpus import write_articles
+
+    with Store.create(tmp_path / "s", encoder=real_encoder) as store:  # type: ignore[arg-type]
+        store.add([write_articles(tmp_path / "a.jsonl")])
+        first = TalkingPointFinder(min_outlets=1).fit(store)
+
+    def refuse(self: UnitSplitter, texts: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(UnitSplitter, "parse", refuse)
+    with Store.open(tmp_path / "s") as store:
+        again = TalkingPointFinder(min_outlets=1).fit(store)
+    assert again.result_.to_dict() == first.result_.to_dict()
+
+
+def test_similar_ranks_units(real_encoder: object, tmp_path: Path) -> None:
+    from simdedup import Store
+    from simdedup.units.search import find_similar_units
+    from units_corpus import write_articles
+
+    with Store.create(tmp_path / "s", encoder=real_encoder) as store:  # type: ignore[arg-type]
+        store.add([write_articles(tmp_path / "a.jsonl")])
+        hits = find_similar_units(store, "support for Norvania chairing the Coastal Forum", k=4)
+        by_rell = find_similar_units(store, "the Coastal Forum chair", k=5, speakers=["Rell"])
+    assert [h.rank for h in hits] == [1, 2, 3, 4]
+    assert all(re.search("Coastal Forum", h.units[0].text) for h in hits[:3])
+    assert all(h.text[h.units[0].start : h.units[0].end] == h.units[0].text for h in hits)
+    assert by_rell and all(h.units[0].speaker == "Tomas Rell" for h in by_rell)
