@@ -139,3 +139,19 @@ def test_similar_ranks_units(real_encoder: object, tmp_path: Path) -> None:
     assert all(re.search("Coastal Forum", h.units[0].text) for h in hits[:3])
     assert all(h.text[h.units[0].start : h.units[0].end] == h.units[0].text for h in hits)
     assert by_rell and all(h.units[0].speaker == "Tomas Rell" for h in by_rell)
+
+
+def test_a_talking_point_counts_each_speaker_once_across_spellings() -> None:
+    from simdedup.units.speakers import merge_spellings
+
+    counts = {"Sergei Lavrov": 8, "Sergey Lavrov": 2, "Xi": 1, "Xi Jinping": 3, "Wang": 2}
+    counts |= {"Wang Yi": 4, "Wang Wenbin": 1, "Joe Biden": 1, "Hunter Biden": 1}
+    assert merge_spellings(counts) == {
+        "Sergei Lavrov": 10,
+        "Wang Yi": 4,
+        "Xi Jinping": 4,
+        "Wang": 2,  # Wang Yi or Wang Wenbin: not guessed
+        "Hunter Biden": 1,
+        "Joe Biden": 1,
+        "Wang Wenbin": 1,
+    }

@@ -15,6 +15,7 @@ from simdedup.cluster.result import REPRINTS, TALKING_POINT, Sighting, TalkingPo
 from simdedup.duplicates import provenance
 from simdedup.duplicates.provenance import Source
 from simdedup.paragraph import ClaimUnit, Paragraph
+from simdedup.units.speakers import merge_spellings
 
 if TYPE_CHECKING:
     from simdedup.store.catalog import ParagraphTable, StoredParagraph
@@ -104,7 +105,7 @@ def describe(
         members=members,
         kind=REPRINTS if float(scores.min()) >= COPY_THRESHOLD else TALKING_POINT,
         claim=claim,
-        speakers=dict(speakers.most_common()),
+        speakers=merge_spellings(dict(speakers)),
     )
 
 

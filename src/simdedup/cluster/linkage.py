@@ -41,7 +41,7 @@ KNN_NPROBE = 16  # cells each text searches in that join
 DEFAULT_THRESHOLD = 0.62  # mean cosine a talking point keeps
 DEFAULT_PENALTY = 1.0  # taken off the cosine of a pair whose figures conflict
 # for claim units (shorter texts, one claim each), chosen on benchmarks/data/units/dev.jsonl
-UNIT_THRESHOLD = 0.48  # the claim model: dev membership F1 0.777, BCubed F1 0.656 (0.47-0.49 alike)
+UNIT_THRESHOLD = 0.48  # the claim model (benchmarks/README.md: chosen on the claim-unit dev set)
 UNIT_BASE_THRESHOLD = 0.62  # all-MiniLM-L6-v2's: its paragraph default, not tuned for units
 HEAP_SLACK = 1_000_000  # stale merge candidates tolerated before the heap is compacted
 

@@ -26,6 +26,22 @@ if TYPE_CHECKING:
 
 NAME, PRONOUN, ROLE, GROUP = "name", "pronoun", "role", "group"
 PRONOUNS = {"he", "she", "him", "her"}
+PARTICLES = {
+    "von",
+    "der",
+    "van",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "bin",
+    "al",
+    "la",
+    "le",
+    "ibn",
+}
 # words of an office or an honorific, cut from the front of a name ("Secretary General Mark
 # Rutte" -> "Mark Rutte"); lower case
 TITLES = {
@@ -144,7 +160,11 @@ def _name(head: Token, tokens: list[Token]) -> tuple[str, bool] | None:
     run = [head]
     by_index = {t.i: t for t in tokens}
     i = head.i - 1
-    while i in by_index and (by_index[i].pos_ == "PROPN" or by_index[i].text in (".", "-")):
+    while i in by_index and (
+        by_index[i].pos_ == "PROPN"
+        or by_index[i].text in (".", "-")
+        or (by_index[i].lower_ in PARTICLES and i - 1 in by_index)  # "von der", "bin", "al"
+    ):
         run.insert(0, by_index[i])
         i -= 1
     words = [t.text for t in run]
@@ -152,7 +172,7 @@ def _name(head: Token, tokens: list[Token]) -> tuple[str, bool] | None:
     before = by_index.get(run[0].i - 1)
     titled = last_title >= 0 or (before is not None and before.lower_ in TITLES)
     words = words[last_title + 1 :]
-    while words and words[0] in (".", "-"):
+    while words and (words[0] in (".", "-") or words[0].lower() in PARTICLES - {"von", "van"}):
         words.pop(0)
     if not words:
         return None
@@ -233,3 +253,41 @@ def speaks(speaker: str | None, wanted: Sequence[str]) -> bool:
         return False
     words = fold(speaker).split()
     return any(_contains(words, fold(name).split()) for name in wanted if name.strip())
+
+
+def merge_spellings(counts: dict[str, int]) -> dict[str, int]:
+    """Speaker counts of several articles with one name per person: a name whose words a longer
+    name holds joins it when only one does ("Xi" -> "Xi Jinping"), and names alike but for the
+    spelling of the first name join the most frequent ("Sergey Lavrov" -> "Sergei Lavrov":
+    same surname, same initial, as many words). Most frequent first."""
+    names = sorted(counts, key=lambda n: (-counts[n], n))
+    folded = {n: fold(n).split() for n in names}
+    target: dict[str, str] = {}
+    for name in names:
+        words = folded[name]
+        for other in names:
+            if other == name or target.get(other, other) != other:
+                continue
+            longer = folded[other]
+            holds = _contains(longer, words) and len(longer) > len(words)
+            holds = (
+                holds
+                and sum(  # only one longer name holds it ("Wang": Wang Yi or Wenbin?)
+                    len(folded[n]) > len(words) and _contains(folded[n], words) for n in names
+                )
+                == 1
+            )
+            alike = (
+                len(longer) == len(words) >= 2
+                and longer[-1] == words[-1]
+                and longer[0][:1] == words[0][:1]
+                and names.index(other) < names.index(name)
+            )
+            if holds or alike:
+                target[name] = other
+                break
+    merged: dict[str, int] = {}
+    for name in names:
+        key = target.get(name, name)
+        merged[key] = merged.get(key, 0) + counts[name]
+    return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))

