@@ -155,3 +155,55 @@ def test_a_talking_point_counts_each_speaker_once_across_spellings() -> None:
         "Joe Biden": 1,
         "Wang Wenbin": 1,
     }
+
+
+def test_a_cache_that_cannot_be_written_still_gives_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlite3
+
+    from conftest import HashingEncoder
+    from simdedup import Store
+    from simdedup.cluster.talking_points import TalkingPointFinder
+    from simdedup.embed.cache import EmbeddingCache
+    from units_corpus import write_articles
+
+    with Store.create(tmp_path / "s", encoder=HashingEncoder()) as store:
+        store.add([write_articles(tmp_path / "a.jsonl")])
+        expected = TalkingPointFinder(min_outlets=1).fit(store).result_.to_dict()
+    (tmp_path / "s" / "embeddings.sqlite").unlink()  # units must be made again, not read back
+    with Store.create(tmp_path / "t", encoder=HashingEncoder()) as store:
+        store.add([write_articles(tmp_path / "a.jsonl")])
+
+        put = EmbeddingCache.put
+
+        def refuse(self: EmbeddingCache, *args: object) -> None:
+            if self is store._cache:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            put(self, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(EmbeddingCache, "put", refuse)
+        monkeypatch.setattr(EmbeddingCache, "put_parses", lambda self, *a: False)
+        got = TalkingPointFinder(min_outlets=1).fit(store).result_.to_dict()
+    assert got == expected
+    assert "read-only; unit vectors are not kept" in caplog.text
+
+
+def test_units_are_cut_from_each_paragraph_s_own_text(tmp_path: Path) -> None:
+    from conftest import HashingEncoder
+    from simdedup import Record, Store
+    from simdedup.units.table import claim_units
+
+    one = "Kost said Valdoria supports the plan, and Norvania will host the forum next spring."
+    two = "KOST SAID   VALDORIA SUPPORTS THE PLAN -- AND NORVANIA WILL HOST THE FORUM NEXT SPRING"
+    with Store.memory(encoder=HashingEncoder()) as store:
+        store.add([Record("a", one), Record("b", two)])
+        table = store.table()
+        assert table.rows[0] == table.rows[1]  # one text for the index, two as written
+        units, vectors = claim_units(store, table)
+    texts = [one, two]
+    assert set(units.paragraph.tolist()) == {0, 1} and len(vectors) == len(units.texts)
+    for u in range(len(units)):
+        unit = units.unit(u)
+        assert texts[int(units.paragraph[u])][unit.start : unit.end] == unit.text
+    assert all(units.unit(u).text.isupper() for u in range(len(units)) if units.paragraph[u] == 1)

@@ -59,9 +59,10 @@ __all__ = ["TalkingPoint", "TalkingPointFinder", "TalkingPointsResult"]
 
 @dataclass
 class _Items:
-    """What was clustered, one entry per item (a unit, or a paragraph in paragraph mode):
-    its paragraph (a table position), its vector row, its text's hash and whether it is in
-    scope (the filters); ``vectors`` and ``texts`` are per distinct text."""
+    """What was clustered, one entry per item (in claim mode the units, then the paragraphs
+    as wholes; in paragraph mode the paragraphs): its paragraph (a table position), its row in
+    ``vectors`` (one per distinct text), its text's hash and whether it is in scope (the
+    filters); ``text_of`` gives the texts of rows of ``vectors``."""
 
     paragraph: np.ndarray
     vector: np.ndarray
@@ -92,9 +93,10 @@ class TalkingPointFinder:
     model (:func:`simdedup.cluster.linkage.model_defaults`). A talking point is reported when it
     has ``min_size`` members in scope from ``min_outlets`` outlets (default: :data:`AUTO_OUTLETS`,
     or every outlet of a corpus with fewer; ``result_.min_outlets`` says which).
-    ``fit`` never writes to its input: :meth:`save` stores the ids in a store, so that later
-    runs keep them (the CLI does so for ``--store``). ``encoder`` embeds a list of texts
-    (default: the claim model); ``engine`` (a
+    ``fit`` never changes its input's contents (claim mode keeps the units' parses and vectors
+    in the store's embedding cache, for the next run): :meth:`save` stores the ids in a store,
+    so that later runs keep them (the CLI does so for ``--store``). ``encoder`` embeds a list
+    of texts (default: the claim model); ``engine`` (a
     :class:`~simdedup.engines.ray.RayEngine`) builds the neighbour graph on a Ray cluster; the
     clustering and everything after it run here, as without one. ``splitter`` cuts units
     (default: :class:`~simdedup.units.split.UnitSplitter`); ``progress(stage, n)`` is called

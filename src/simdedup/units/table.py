@@ -1,14 +1,16 @@
 """The claim units of a whole store, as arrays, with their vectors.
 
 :func:`claim_units` cuts every distinct paragraph text of a store once (the parse is kept in the
-store's embedding cache, by splitter version and text hash, so a later run reads it), resolves
+store's embedding cache, by splitter version and exact-text hash, so a later run reads it), resolves
 speakers document by document, and embeds each distinct unit text with the store's encoder
 through the same cache (a unit repeated by many wire copies is embedded once).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simdedup.embed.encoder import embed_missing
-from simdedup.errors import StoreError
 from simdedup.paragraph import ClaimUnit
 from simdedup.segment import text_hash
 from simdedup.units.split import Parsed, UnitSplitter, units_of_article
@@ -71,11 +72,12 @@ def claim_units(
     distinct unit text. ``progress(stage, n)`` is called as paragraphs are cut (``"cut"``) and
     units embedded (``"embed units"``)."""
     splitter = splitter or UnitSplitter()
-    rows = sorted({int(r) for r in table.rows})
-    hashes = store.catalog.hashes_of_rows(rows)
-    texts = dict(zip(rows, store.catalog.texts_of_rows(rows)))
-    by_row = dict(zip(rows, hashes))
-    parsed = _parses(store, splitter, {by_row[r]: texts[r] for r in rows}, progress)
+    # each paragraph's own text: texts that share a vector row may differ in case or
+    # punctuation, and a unit's offsets are into its paragraph's text
+    stored = store.paragraphs(int(i) for i in table.ids)
+    texts = [stored[int(i)].text for i in table.ids]
+    keys = [exact_hash(t) for t in texts]
+    parsed = _parses(store, splitter, dict(zip(keys, texts)), progress)
     out_paragraph: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -90,7 +92,7 @@ def claim_units(
         if i < len(table) and seqs[i] == seqs[begin]:
             continue
         members = range(begin, i)
-        article = [(texts[int(table.rows[p])], parsed[by_row[int(table.rows[p])]]) for p in members]
+        article = [(texts[p], parsed[keys[p]]) for p in members]
         for p, found in zip(members, units_of_article(article)):
             for unit in found:
                 key = text_hash(unit.text)
@@ -118,15 +120,29 @@ def claim_units(
     return units, _vectors(store, unit_hashes, unit_texts, progress)
 
 
+def exact_hash(text: str) -> str:
+    """The parse cache's key: a hash of the exact text (offsets depend on every character)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def _parses(
     store: Store,
     splitter: UnitSplitter,
     texts: dict[str, str],
     progress: Callable[[str, int], None] | None,
 ) -> dict[str, Parsed]:
-    """Each text's parse (by hash): from the cache, else cut now and kept there."""
+    """Each text's parse (by :func:`exact_hash`): from the cache, else cut now and kept
+    there. A cached parse that does not read back, or whose offsets do not fit its text, is
+    made again."""
     cache = store._cache
-    found = {h: Parsed.loads(s) for h, s in cache.parses(splitter.version, list(texts)).items()}
+    found: dict[str, Parsed] = {}
+    for h, data in cache.parses(splitter.version, list(texts)).items():
+        try:
+            parsed = Parsed.loads(data)
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue
+        if all(0 <= c.start < c.end <= len(texts[h]) for c in parsed.cuts):
+            found[h] = parsed
     if progress is not None and found:
         progress("cut", len(found))
     missing = [h for h in texts if h not in found]
@@ -155,9 +171,7 @@ def _vectors(
     cache = store._cache
     try:
         embed_missing(store.encoder, store.fingerprint, pending, cache, progress=report)
-    except StoreError:
-        raise
-    except Exception as exc:  # a read-only cache: embed into one in memory
+    except sqlite3.OperationalError as exc:  # a read-only cache: embed into one in memory
         if "readonly" not in str(exc).replace(" ", "").lower():
             raise
         from simdedup.embed.cache import EmbeddingCache
