@@ -1,14 +1,15 @@
 """Talking points: the same claim reworded by many outlets, with who said it and first.
 
 :class:`TalkingPointFinder` cuts every paragraph of a store into claim units
-(:mod:`simdedup.units`), clusters the units by claim
-(:class:`~simdedup.cluster.linkage.ClaimClusterer`), and reports each cluster with every
-paragraph one of whose units joined it: a paragraph that makes three claims is a member of
+(:mod:`simdedup.units`), clusters the whole paragraphs and the units by claim
+(:class:`~simdedup.cluster.linkage.ClaimClusterer`), merges the two
+(:mod:`simdedup.cluster.claims`), and reports each cluster with every paragraph that joined it
+as a whole or through one of its units: a paragraph that makes three claims can be a member of
 three talking points. Each is then described (:mod:`simdedup.cluster.describe`): its keywords
 (:mod:`simdedup.cluster.keywords`), its representative (the medoid: the member with the highest
 mean cosine to the others), outlets, speakers, first and last sighting, a timeline, and each
 member's provenance (the earliest earlier member it most likely copies). ``unit="paragraph"``
-clusters whole paragraphs instead (each in at most one talking point), as before claim units.
+clusters whole paragraphs only (each in at most one talking point), as before claim units.
 
 Ids are stable: a store remembers which talking point each text (unit or paragraph) belonged
 to, and a new run gives a cluster the id that most of its members had before. A cluster with no
