@@ -144,3 +144,7 @@ def test_similar_units_from_the_cli(store: Path) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)["results"]
     assert len(results) == 3 and all("Coastal Forum" in r["units"][0]["text"] for r in results)
+    table = cli("similar", "grain shipments through Port Elsin", "--store", "s", "--units",
+                "-k", "6", "-q", cwd=store).stdout  # fmt: skip
+    assert "Arlen Kost: Valdoria is ready to expand grain shipments" in table
+    assert not re.search(r"\+\d+ cop", table)  # two units of one paragraph: two hits, not copies

@@ -3,6 +3,7 @@ cache, and unit search. Talking points over units are in tests/test_talking_poin
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -207,3 +208,20 @@ def test_units_are_cut_from_each_paragraph_s_own_text(tmp_path: Path) -> None:
         unit = units.unit(u)
         assert texts[int(units.paragraph[u])][unit.start : unit.end] == unit.text
     assert all(units.unit(u).text.isupper() for u in range(len(units)) if units.paragraph[u] == 1)
+
+
+def test_units_never_overlap_and_are_their_paragraph_s_slices(splitter: UnitSplitter) -> None:
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    rows = []
+    for path in (root / "training/units/train.jsonl", root / "benchmarks/data/units/dev.jsonl"):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows]
+    for text, units in zip(texts, splitter.split_articles([[t] for t in texts])):
+        units_of = units[0]
+        assert units_of, text
+        for a, b in itertools.pairwise(units_of):
+            assert a.end <= b.start, (a, b)
+        for u in units_of:
+            assert u.text and u.text == text[u.start : u.end] and u.text == u.text.strip()

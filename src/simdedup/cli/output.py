@@ -57,8 +57,8 @@ def same_text_as(matches: Sequence[Paragraph]) -> list[int | None]:
     """For each result, the position of the first earlier result with the same text
     (normalised) or a near-verbatim copy of it (word trigrams overlapping by at least
     :data:`COPY_OVERLAP`: a changed dateline, a trimmed clause), or ``None``: what the table
-    folds and the JSON flags."""
-    grams = [_trigrams(normalize_text(m.text)) for m in matches]
+    folds and the JSON flags. A unit search's hits compare their units' texts."""
+    grams = [_trigrams(normalize_text(_shown(m))) for m in matches]
     out: list[int | None] = []
     for i, mine in enumerate(grams):
         out.append(next((j for j in range(i) if out[j] is None and _overlap(mine, grams[j])), None))
@@ -89,8 +89,14 @@ def matches_table(
         more = f"  +{len(same) - 1} {'copy' if len(same) == 2 else 'copies'}" * (len(same) > 1)
         head = f"{m.rank:>3}  {m.score:.3f}  {m.date or '-':<10}  {safe(m.pid)}{more}"
         outlets = ", ".join(dict.fromkeys(x.outlet or "-" for x in same))
-        blocks.append(head + "\n" + body(m.text, width, full, lead=f"{outlets} · "))
+        said = f"{m.units[0].speaker}: " if m.units and m.units[0].speaker else ""
+        blocks.append(head + "\n" + body(_shown(m), width, full, lead=f"{outlets} · {said}"))
     return "\n".join(blocks)
+
+
+def _shown(m: Paragraph) -> str:
+    """What a result shows: the unit a unit search matched, else the paragraph."""
+    return m.units[0].text if m.units else m.text
 
 
 def matches_csv(matches: Sequence[Paragraph]) -> str:
