@@ -129,6 +129,11 @@ def test_report_highlights_the_unit_inside_its_paragraph(store: Path) -> None:
     )
     point = view["points"][0]
     assert point["claims"] is True
+    data = _points(store)  # a paragraph in two talking points counts once
+    distinct = len({m["pid"] for tp in data["talking_points"] for m in tp["members"]})
+    assert distinct < sum(tp["size"] for tp in data["talking_points"])
+    assert f'<div class="k">In talking points</div><div class="v">{distinct}</div>' in html
+    assert "the claims that put each paragraph here are marked" in html
     member = point["members"][0]
     marked = member["parts"][1::2]
     assert marked and all(part in ARTICLES_TEXT for part in marked)

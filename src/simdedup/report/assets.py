@@ -365,7 +365,9 @@ function drill(p) {
   title.appendChild(el("h4", null, "Paragraphs (" + fmt(p.total) + ")"));
   var note = p.members.length < p.total ?
     "showing " + fmt(p.members.length) + " of " + fmt(p.total) + " \\u00b7 " : "";
-  title.appendChild(el("span", "note", note + "phrases shared with other paragraphs are marked"));
+  title.appendChild(el("span", "note", note + (p.claims
+    ? "the claims that put each paragraph here are marked"
+    : "phrases shared with other paragraphs are marked")));
   mb.appendChild(title);
   var list = el("ol", "members"), byPid = Object.create(null);
   p.members.forEach(function (m) {

@@ -204,7 +204,15 @@ def _overview(data: Mapping[str, Any], points: Sequence[Mapping[str, Any]]) -> d
     corpus: Mapping[str, Any] = data.get("corpus") or {}
     if not isinstance(corpus, Mapping):
         corpus = {}
-    in_points = sum(int(p["size"]) for p in points)
+    # paragraphs in some talking point, each once (in claim mode one may be in several)
+    pids = {
+        str(m.get("pid"))
+        for tp in data.get("talking_points") or []
+        if isinstance(tp, Mapping)
+        for m in tp.get("members") or []
+        if isinstance(m, Mapping) and m.get("pid")
+    }
+    in_points = len(pids) or sum(int(p["size"]) for p in points)
     unclustered = data.get("unclustered")
     paragraphs = corpus.get("paragraphs")
     if paragraphs is None and isinstance(unclustered, int):
