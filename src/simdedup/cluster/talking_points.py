@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 PERIODS = ("auto", "week", "month")
 UNITS = ("claim", "paragraph")
 # Default fewest outlets: a line three outlets repeat is a talking point; a corpus with fewer
-# outlets (one ministry's transcripts) asks for as many as it has. On examples/ this reports 21
-# talking points instead of 45, all 8 planted ones among them (benchmarks/README.md).
+# outlets (one ministry's transcripts) asks for as many as it has. On examples/, paragraph mode
+# reports 21 talking points instead of 45, all 8 planted ones among them (benchmarks/README.md).
 AUTO_OUTLETS = 3
 BACKGROUND = 5000  # unclustered texts sampled as "the rest of the corpus" for keywords
 
