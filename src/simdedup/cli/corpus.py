@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,8 +145,6 @@ def corpus(
 def add(
     store: Store, paths: tuple[str, ...], opts: dict[str, Any], engine: RayEngine | None = None
 ) -> tuple[AddStats, ReadStats]:
-    from tqdm import tqdm
-
     from simdedup.io.records import Fields, RecordReader
     from simdedup.segment import Segmenter
 
@@ -162,6 +160,27 @@ def add(
         on_warning=None if quiet else lambda m: click.echo(f"warning: {m}", err=True),
     )  # fmt: skip
     checked = reader.check_paths(paths)
+    with progress_bars(
+        quiet, (("read", "reading", " docs"), ("embed", "embedding", " texts"))
+    ) as bar:
+        stats = store.add(
+            reader.read(checked),
+            segmenter=Segmenter(opts["min_chars"]),
+            progress=bar,
+            engine=engine,
+            on_removed=explain_removed if opts["explain_removed"] else None,
+        )
+    return stats, reader.stats
+
+
+@contextmanager
+def progress_bars(
+    quiet: bool, stages: tuple[tuple[str, str, str], ...]
+) -> Iterator[Callable[[str, int], None]]:
+    """One progress bar per ``(stage, description, unit)`` on stderr (a terminal only, not
+    with ``quiet``); yields the ``progress(stage, n)`` callback and closes the bars after."""
+    from tqdm import tqdm
+
     show = not quiet and sys.stderr.isatty()
     # A terminal that reports no size (a bare pty) would get empty bars: assume 100 x 24.
     size: dict[str, Any] = {}
@@ -169,44 +188,21 @@ def add(
         size = {"ncols": 100, "nrows": 24}
     bars = {
         stage: tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not show, **size)
-        for stage, desc, unit in (("read", "reading", " docs"), ("embed", "embedding", " texts"))
-    }
-    try:
-        stats = store.add(
-            reader.read(checked),
-            segmenter=Segmenter(opts["min_chars"]),
-            progress=lambda stage, n: bars[stage].update(n),
-            engine=engine,
-            on_removed=explain_removed if opts["explain_removed"] else None,
-        )
-    finally:
-        for bar in bars.values():
-            bar.close()
-    return stats, reader.stats
-
-
-@contextmanager
-def unit_bars(quiet: bool) -> Iterator[Callable[[str, int], None]]:
-    """Progress bars (stderr, a terminal only) for cutting paragraphs into claim units and
-    embedding the units; yields the ``progress(stage, n)`` callback."""
-    from tqdm import tqdm
-
-    show = not quiet and sys.stderr.isatty()
-    size: dict[str, Any] = {}
-    if show and not os.get_terminal_size(sys.stderr.fileno()).columns:
-        size = {"ncols": 100, "nrows": 24}
-    bars = {
-        stage: tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not show, **size)
-        for stage, desc, unit in (
-            ("cut", "cutting claims", " paragraphs"),
-            ("embed units", "embedding claims", " units"),
-        )
+        for stage, desc, unit in stages
     }
     try:
         yield lambda stage, n: bars[stage].update(n)
     finally:
         for bar in bars.values():
             bar.close()
+
+
+def unit_bars(quiet: bool) -> AbstractContextManager[Callable[[str, int], None]]:
+    """The bars for cutting paragraphs into claim units and embedding the units."""
+    return progress_bars(
+        quiet,
+        (("cut", "cutting claims", " paragraphs"), ("embed units", "embedding claims", " units")),
+    )
 
 
 def explain_removed(cut: Removed) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -73,19 +74,11 @@ class EmbeddingCache:
 
     def parses(self, version: str, hashes: Sequence[str]) -> dict[str, str]:
         """The cached parses of ``hashes`` (those that have one) for splitter ``version``."""
-        found: dict[str, str] = {}
+        sql = "SELECT hash, parse FROM parses WHERE version = ? AND hash IN ({})"
         try:
-            for start in range(0, len(hashes), _BATCH):
-                chunk = list(hashes[start : start + _BATCH])
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT hash, parse FROM parses WHERE version = ? AND hash IN ({marks})",
-                    [version, *chunk],
-                )
-                found.update(rows)
+            return dict(self._rows(sql, version, hashes))
         except sqlite3.OperationalError:  # no table yet: a cache from before claim units
             return {}
-        return found
 
     def put_parses(self, version: str, parses: dict[str, str]) -> bool:
         """Keep parses for the next run; ``False`` when the cache cannot be written (a
@@ -104,17 +97,16 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
 
-    def missing(self, model: str, hashes: Sequence[str]) -> list[str]:
-        """The hashes of ``hashes`` that have no vector for ``model``, in input order."""
-        have: set[str] = set()
+    def _rows(self, sql: str, key: str, hashes: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` (``?`` for ``key``, then ``IN ({})`` for hashes), chunked."""
         for start in range(0, len(hashes), _BATCH):
             chunk = list(hashes[start : start + _BATCH])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT hash FROM embeddings WHERE model = ? AND hash IN ({marks})",
-                [model, *chunk],
-            )
-            have.update(r[0] for r in rows)
+            yield from self._db.execute(sql.format(",".join("?" * len(chunk))), [key, *chunk])
+
+    def missing(self, model: str, hashes: Sequence[str]) -> list[str]:
+        """The hashes of ``hashes`` that have no vector for ``model``, in input order."""
+        sql = "SELECT hash FROM embeddings WHERE model = ? AND hash IN ({})"
+        have = {r[0] for r in self._rows(sql, model, hashes)}
         return [h for h in dict.fromkeys(hashes) if h not in have]
 
     def put(self, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
@@ -129,15 +121,8 @@ class EmbeddingCache:
         With ``dim`` (a store's cache) each vector is checked as it is read: ``dim`` floats,
         all finite, unit length (or zero: a text with nothing to embed); :class:`StoreError`
         names the first that is not."""
-        found: dict[str, bytes] = {}
-        for start in range(0, len(hashes), _BATCH):
-            chunk = list(hashes[start : start + _BATCH])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({marks})",
-                [model, *chunk],
-            )
-            found.update(rows)
+        sql = "SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({})"
+        found: dict[str, bytes] = dict(self._rows(sql, model, hashes))
         lost = [h for h in hashes if h not in found]
         if lost:
             raise StoreError(

@@ -51,10 +51,7 @@ def find_similar(
     check_int(k, "k")
     threshold = check_threshold(threshold)
     since, until = check_date(since, "since"), check_date(until, "until")
-    if isinstance(query, str):
-        vector = store.embed_query(query)
-    else:
-        vector = np.asarray(query, dtype=np.float32).reshape(1, -1)
+    vector = query_vector(store, query)
     index = store.index
     total = index.ntotal
     want = min(total, max(4 * k, 32))
@@ -85,3 +82,11 @@ def find_similar(
         )
         for i, p in enumerate(paragraphs[:k])
     ]
+
+
+def query_vector(store: Searchable, query: str | np.ndarray) -> np.ndarray:
+    """``query`` as a ``(1, dim)`` unit vector: a text embedded with the store's encoder, or a
+    vector as given."""
+    if isinstance(query, str):
+        return store.embed_query(query)
+    return np.asarray(query, dtype=np.float32).reshape(1, -1)

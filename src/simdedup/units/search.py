@@ -16,6 +16,7 @@ import numpy as np
 
 from simdedup.checks import check_date, check_int, check_threshold
 from simdedup.paragraph import Paragraph
+from simdedup.store.search import query_vector
 from simdedup.units.speakers import speaks
 from simdedup.units.table import claim_units
 
@@ -42,11 +43,7 @@ def find_similar_units(
     check_int(k, "k")
     threshold = check_threshold(threshold)
     since, until = check_date(since, "since"), check_date(until, "until")
-    vector = (
-        store.embed_query(query)
-        if isinstance(query, str)
-        else np.asarray(query, dtype=np.float32).reshape(1, -1)
-    )
+    vector = query_vector(store, query)
     with store.snapshot():
         table = store.table()
         units, vectors = claim_units(store, table, progress=progress)
