@@ -127,6 +127,30 @@ def test_the_parse_is_cached_in_the_store(
     assert again.result_.to_dict() == first.result_.to_dict()
 
 
+def test_cutting_in_worker_processes_gives_the_same_units(
+    real_encoder: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simdedup import Store
+    from simdedup.cluster.talking_points import TalkingPointFinder
+    from simdedup.units import table
+    from units_corpus import write_articles
+
+    monkeypatch.setattr(table, "PARSE_CHUNK", 7)  # many chunks: their order must hold
+    corpus = write_articles(tmp_path / "a.jsonl")
+    results = []
+    for workers in (1, 2):
+        path = tmp_path / f"s{workers}"
+        with Store.create(path, encoder=real_encoder) as store:  # type: ignore[arg-type]
+            store.add([corpus])
+            finder = TalkingPointFinder(min_outlets=1, splitter=UnitSplitter(workers=workers))
+            results.append(finder.fit(store))
+    one, two = results
+    assert one.units_.texts == two.units_.texts and one.units_.speakers == two.units_.speakers
+    assert one.units_.start.tolist() == two.units_.start.tolist()
+    assert two.result_.to_dict() == one.result_.to_dict()
+    assert len(one.units_) > 10
+
+
 def test_similar_ranks_units(real_encoder: object, tmp_path: Path) -> None:
     from simdedup import Store
     from simdedup.units.search import find_similar_units

@@ -105,15 +105,23 @@ class UnitSplitter:
 
     ``pipeline`` is the spaCy pipeline to load (a package name or a path); ``min_words`` the
     fewest words a coordinated clause needs to become a unit of its own; ``batch_size`` how
-    many paragraphs spaCy parses at a time (more: a little faster, more memory).
+    many paragraphs spaCy parses at a time (more: a little faster, more memory); ``workers``
+    how many processes cut a store's paragraphs (``None``: one per core for large stores,
+    :func:`simdedup.units.pool.workers_for`; the cut is the same either way).
     """
 
     def __init__(
-        self, pipeline: str = PIPELINE, *, min_words: int = MIN_WORDS, batch_size: int = BATCH
+        self,
+        pipeline: str = PIPELINE,
+        *,
+        min_words: int = MIN_WORDS,
+        batch_size: int = BATCH,
+        workers: int | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.min_words = min_words
         self.batch_size = batch_size
+        self.workers = workers
         self._nlp: Language | None = None
 
     @property

@@ -20,6 +20,7 @@ import numpy as np
 from simdedup.embed.encoder import embed_missing
 from simdedup.paragraph import ClaimUnit
 from simdedup.segment import text_hash
+from simdedup.units.pool import parse_chunks, workers_for
 from simdedup.units.split import Parsed, UnitSplitter, units_of_article
 
 if TYPE_CHECKING:
@@ -147,9 +148,11 @@ def _parses(
         progress("cut", len(found))
     missing = [h for h in texts if h not in found]
     saved = True
-    for start in range(0, len(missing), PARSE_CHUNK):
-        chunk = missing[start : start + PARSE_CHUNK]
-        made = dict(zip(chunk, splitter.parse(texts[h] for h in chunk)))
+    keys = [missing[start : start + PARSE_CHUNK] for start in range(0, len(missing), PARSE_CHUNK)]
+    chunks = ([texts[h] for h in chunk] for chunk in keys)
+    workers = workers_for(splitter, len(missing))
+    for chunk, parses in zip(keys, parse_chunks(splitter, chunks, workers)):
+        made = dict(zip(chunk, parses))
         found.update(made)
         if saved:
             saved = cache.put_parses(splitter.version, {h: p.dumps() for h, p in made.items()})
