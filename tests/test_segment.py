@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simdedup.segment import RULES, Segmenter, is_boilerplate, normalize_text, text_hash
 
@@ -201,6 +206,19 @@ def test_normalisation_ignores_case_punctuation_and_spacing() -> None:
     assert normalize_text(a) == b
     assert text_hash(a) == text_hash(b.upper())
     assert text_hash(a) != text_hash("China stands ready to work with Brazil, Xi said.")
+
+
+_ANY_TEXT = st.text(
+    st.one_of(st.characters(), st.sampled_from(list(" _.,;-—\t\n\u00a0\u2028ÉéßİŞ١٢½²ⅫＡ"))),
+    max_size=60,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ANY_TEXT)
+def test_normalisation_is_the_regex_rule_it_replaced(text: str) -> None:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert normalize_text(text) == re.sub(r"[\W_]+", " ", folded).strip()
 
 
 @pytest.mark.parametrize(

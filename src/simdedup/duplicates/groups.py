@@ -278,13 +278,13 @@ def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.nd
     if not 0.0 < share <= 1.0:
         raise InputError(f"containment must be in (0, 1]; got {share}")
     position = {int(r): i for i, r in enumerate(live_rows)}
-    first: dict[str, int] = {}
-    candidates: set[tuple[int, int]] = set()
+    digests: list[bytes] = []
+    owners: list[int] = []
     for row, text in store.catalog.iter_row_texts():
-        for sentence in set(_sentence_hashes(text)):
-            seen = first.setdefault(sentence, row)
-            if seen != row:
-                candidates.add((seen, row))
+        hashes = _sentence_hashes(text)
+        digests.extend(bytes.fromhex(h) for h in hashes)
+        owners.extend([row] * len(hashes))
+    candidates = _first_sharers(digests, owners)
     if not candidates:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     involved = sorted({r for pair in candidates for r in pair})
@@ -295,6 +295,23 @@ def _contained(store: Store, live_rows: np.ndarray, share: float) -> tuple[np.nd
     src = np.array([position[a] for a, _ in pairs], dtype=np.int64)
     dst = np.array([position[b] for _, b in pairs], dtype=np.int64)
     return src, dst
+
+
+def _first_sharers(digests: list[bytes], owners: list[int]) -> list[tuple[int, int]]:
+    """``(first, row)`` for each row that holds a sentence an earlier row (``first``, the
+    first to hold it, in ``owners`` order) holds too: each pair once, sorted."""
+    if not digests:
+        return []
+    keys = np.frombuffer(b"".join(digests), dtype=np.uint64).reshape(-1, 2)
+    rows = np.asarray(owners, dtype=np.int64)
+    order = np.lexsort((np.arange(len(rows)), keys[:, 1], keys[:, 0]))  # by sentence, then seen
+    keys, rows = keys[order], rows[order]
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = np.any(keys[1:] != keys[:-1], axis=1)
+    first = rows[np.flatnonzero(starts)[np.cumsum(starts) - 1]]  # each sentence's first row
+    later = first != rows
+    pairs = np.unique(np.stack([first[later], rows[later]], axis=1), axis=0)
+    return [(int(a), int(b)) for a, b in pairs]
 
 
 def _sentence_hashes(text: str) -> dict[str, int]:
