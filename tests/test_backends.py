@@ -142,7 +142,27 @@ def test_cli_fast_mode_end_to_end(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["threshold"] == 0.97  # the static model's default
     result = run("similar", "grain corridor cooperation", "--store", str(store), "--json")
     assert result.returncode == 0 and json.loads(result.stdout)["results"], result.stderr
+    # talking points: whole paragraphs (no parser) on centred static vectors, by default
+    result = run("talking-points", "--store", str(store), "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["unit"], found["threshold"]) == ("paragraph", 0.26)
+    result = run("talking-points", "--store", str(store), "--json", "--unit", "claim")
+    assert result.returncode == 0 and json.loads(result.stdout)["unit"] == "claim", result.stderr
     fails(run("dedup", "--store", str(store), "--backend", "torch"), "backend static")
     fails(run("dedup", str(corpus), "--fast", "--backend", "onnx"), "--fast and --backend")
     memory = run("dedup", str(corpus), "--backend", "torch", "--json", "--threshold", "0.9")
     assert memory.returncode == 0, memory.stderr
+
+
+def test_centring_removes_the_shared_direction_of_static_vectors() -> None:
+    from simdedup.cluster.linkage import centred
+
+    rng = np.random.default_rng(0)
+    common = rng.normal(size=16)
+    raw = common * 4 + rng.normal(size=(200, 16))
+    raw /= np.linalg.norm(raw, axis=1, keepdims=True)
+    assert float((raw[:100] * raw[100:]).sum(1).mean()) > 0.8
+    out = centred(raw)
+    assert abs(float((out[:100] * out[100:]).sum(1).mean())) < 0.1
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)

@@ -139,7 +139,7 @@ SIGNATURES = {
     "dedup": "(data, *, threshold=None, keep='earliest', cross_outlet=False, check_numbers=True, "
     "containment=0.8, encoder=None, embeddings=None)",
     "talking_points": "(data, *, outlets=None, dates=None, threshold=None, min_size=2, "
-    "min_outlets=None, check_figures=True, unit='claim', speakers=None, encoder=None, "
+    "min_outlets=None, check_figures=True, unit='auto', speakers=None, encoder=None, "
     "embeddings=None)",
     "similar": "(query, data, *, k=10, threshold=None, units=False, speakers=None, encoder=None)",
     "Deduplicator": "(threshold=None, *, cross_outlet=False, keep='earliest', check_numbers=True, "
@@ -147,7 +147,7 @@ SIGNATURES = {
     "Deduplicator.fit": "(self, data, *, embeddings=None)",
     "TalkingPointFinder": "(threshold=None, *, penalty=None, min_size=2, min_outlets=None, "
     "since=None, until=None, only_outlets=None, period='auto', check_figures=True, "
-    "encoder=None, engine=None, unit='claim', speakers=None, splitter=None, progress=None)",
+    "encoder=None, engine=None, unit='auto', speakers=None, splitter=None, progress=None)",
     "TalkingPointFinder.fit": "(self, data, *, outlets=None, dates=None, embeddings=None)",
     "TalkingPointFinder.save": "(self, store)",
     "Store.open": "(path, *, encoder=None, index=None)",

@@ -67,7 +67,7 @@ def talking_points(
     min_size: int = 2,
     min_outlets: int | None = None,
     check_figures: bool = True,
-    unit: str = "claim",
+    unit: str = "auto",
     speakers: list[str] | None = None,
     encoder: Encoder | str | None = None,
     embeddings: np.ndarray | None = None,
@@ -75,7 +75,8 @@ def talking_points(
     """The talking points of ``data`` (a list or Series of strings, with one outlet and one
     date per text when known; records; or a Store), biggest first. ``unit`` is ``"claim"``
     (a text joins every talking point one of its claims joins; each member's ``units`` say
-    which) or ``"paragraph"`` (each text in one at most); ``speakers`` keeps the claims said by
+    which), ``"paragraph"`` (each text in one at most) or ``"auto"`` (claim units, whole
+    paragraphs with the static model); ``speakers`` keeps the claims said by
     these people. The settings are :class:`TalkingPointFinder`'s (its filters too: use the
     class for ``since``, ``until``, ``only_outlets`` and ``period``)."""
     finder = TalkingPointFinder(

@@ -320,7 +320,7 @@ def _find_talking_points(
         unit=opts.pop("unit"),
         speakers=list(opts.pop("speakers")) or None,
     )
-    if finder.speakers and finder.unit != "claim":
+    if finder.speakers and finder.unit == "paragraph":
         raise InputError("--speaker needs --unit claim (speakers are found per claim unit)")
     with engine(opts) as runner, corpus(store_dir, paths, opts, runner) as store:
         finder.engine = runner

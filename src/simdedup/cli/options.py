@@ -193,10 +193,11 @@ def talking_point_options(func: F) -> F:
             help="Let paragraphs that state different figures share a talking point.",
         ),
         click.option(
-            "--unit", type=click.Choice(["claim", "paragraph"]), default="claim",
+            "--unit", type=click.Choice(["auto", "claim", "paragraph"]), default="auto",
             show_default=True,
             help="What is clustered: claim units (a paragraph joins every talking point one "
-            "of its claims joins) or whole paragraphs (one talking point each at most).",
+            "of its claims joins) or whole paragraphs (one talking point each at most); "
+            "auto: claim units, whole paragraphs with --fast.",
         ),
         click.option(
             "--speaker", "speakers", multiple=True,

@@ -29,7 +29,7 @@ import numpy as np
 
 from simdedup.checks import check_date, check_int, check_number
 from simdedup.cluster.describe import assign_ids, corpus_summary, describe
-from simdedup.cluster.linkage import ClaimClusterer, model_defaults
+from simdedup.cluster.linkage import STATIC_THRESHOLD, ClaimClusterer, centred, model_defaults
 from simdedup.cluster.result import TalkingPoint, TalkingPointsResult
 from simdedup.duplicates.groups import members_by_label
 from simdedup.errors import InputError
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from simdedup.units.table import UnitTable
 
 PERIODS = ("auto", "week", "month")
-UNITS = ("claim", "paragraph")
+UNITS = ("auto", "claim", "paragraph")
 # Default fewest outlets: a line three outlets repeat is a talking point; a corpus with fewer
 # outlets (one ministry's transcripts) asks for as many as it has. On examples/, paragraph mode
 # reports 21 talking points instead of 45, all 8 planted ones among them (benchmarks/README.md).
@@ -77,9 +77,12 @@ class _Items:
 class TalkingPointFinder:
     """Find talking points in a store; ``fit`` sets ``result_`` and ``labels_``.
 
-    ``unit`` is what is clustered: ``"claim"`` (the default) the claim units of each paragraph
+    ``unit`` is what is clustered: ``"claim"`` the claim units of each paragraph
     (:mod:`simdedup.units`; a paragraph joins every talking point one of its units joins),
-    ``"paragraph"`` whole paragraphs (each in one talking point at most). Claim mode clusters
+    ``"paragraph"`` whole paragraphs (each in one talking point at most), or ``"auto"`` (the
+    default): claim units, but whole paragraphs on a static (``--fast``) store without a
+    speaker filter, whose first look should not wait for the parser; ``unit_`` says which
+    ran. Claim mode clusters
     both and merges them (:mod:`simdedup.cluster.claims`). ``labels_`` holds one number per
     paragraph of ``store.table()``: its strongest talking point, the one its whole text joined
     (an index into ``result_.talking_points``; -1 when its whole text joined none, though its
@@ -118,12 +121,13 @@ class TalkingPointFinder:
         check_figures: bool = True,
         encoder: Encoder | str | None = None,
         engine: Engine | None = None,
-        unit: str = "claim",
+        unit: str = "auto",
         speakers: list[str] | None = None,
         splitter: UnitSplitter | None = None,
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
         self.unit = unit
+        self._static = False  # set per fit: the store's vectors are a static model's
         self.speakers = speakers
         self.splitter = splitter
         self.progress = progress
@@ -139,15 +143,23 @@ class TalkingPointFinder:
         self.check_figures = check_figures
         self.encoder = encoder
 
-    def _check(self, model: str) -> tuple[float, float, str | None, str | None]:
+    def _check(self, store: Store) -> tuple[float, float, str | None, str | None]:
+        model = store.model
         if self.unit not in UNITS:
             raise InputError(f"unit must be one of {', '.join(UNITS)}; got {self.unit!r}")
+        self.unit_ = self.unit
+        if self.unit == "auto":  # the static model's first look skips the parser's cut
+            fast = store.backend == "static" and not self.speakers
+            self.unit_ = "paragraph" if fast else "claim"
         if self.speakers is not None and (
             isinstance(self.speakers, str)
             or not all(isinstance(s, str) and s.strip() for s in self.speakers)
         ):
             raise InputError(f"speakers must be a list of names; got {self.speakers!r}")
-        default_threshold, default_penalty = model_defaults(model, self.unit)
+        self._static = store.backend == "static"
+        default_threshold, default_penalty = model_defaults(model, self.unit_)
+        if self._static:
+            default_threshold = STATIC_THRESHOLD
         threshold = default_threshold
         if self.threshold is not None:  # a mean cosine a cluster keeps: above 0, at most 1
             threshold = check_number(self.threshold, "threshold", 0.0, 1.0, low_open=True)
@@ -196,12 +208,12 @@ class TalkingPointFinder:
             _log.warning(f"talking-point ids not saved ({why}); the next run numbers them afresh")
 
     def _fit(self, store: Store) -> None:
-        threshold, penalty, since, until = self._check(store.model)
+        threshold, penalty, since, until = self._check(store)
         table = store.table()
         if not len(table):
             raise InputError("the corpus has no paragraphs to cluster")
         in_scope = table.within(since, until, self.only_outlets)
-        if self.unit == "claim":
+        if self.unit_ == "claim":
             items, clusters = self._claim_clusters(store, table, threshold, penalty)
         else:
             items = self._paragraphs(store, table)
@@ -230,7 +242,10 @@ class TalkingPointFinder:
         clusterer = ClaimClusterer(
             threshold, penalty=penalty, check_figures=self.check_figures, engine=self.engine
         )
-        clusterer.fit(items.vectors, items.text_of, index, rows)
+        vectors = items.vectors
+        if self._static:  # its cosines all run high: cluster around the corpus mean instead
+            vectors, index, rows = centred(vectors), None, None
+        clusterer.fit(vectors, items.text_of, index, rows)
         return clusterer.labels_[items.vector]  # type: ignore[no-any-return]
 
     def _claim_clusters(
@@ -361,7 +376,7 @@ class TalkingPointFinder:
             corpus=summary,
             unclustered=int((in_scope & ~in_point).sum()),
             min_outlets=self._min_outlets,
-            unit=self.unit,
+            unit=self.unit_,
         )
         n_units = len(items.units) if items.units is not None else 0  # items past: paragraphs
         for (tp_id, members), label in zip(kept, named):
