@@ -6,6 +6,8 @@
                                                  # end, models encoding for themselves
     python benchmarks/run.py --quick --suite index --sizes 100000 --methods simdedup,faiss-flat
     python benchmarks/run.py --suite end-to-end --corpora mfa --computed
+    python benchmarks/run.py --suite end-to-end --corpora ungdc-full   # whole UNGDC corpus,
+                                                 # index + dedup + talking points, fast and default
     python benchmarks/run.py --full --suite index --sizes 1000000 --methods simdedup \
         --tasks self-join
     python benchmarks/run.py --report            # only regenerate README tables and plots
@@ -67,7 +69,9 @@ def run_suite(name: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         from bench import e2e_suite
 
         names = tuple(args.corpora.split(",")) if args.corpora else None
-        return e2e_suite.run(quick, computed=True if args.computed else None, names=names)
+        modes = tuple(args.modes.split(",")) if args.modes else None
+        computed = True if args.computed else None
+        return e2e_suite.run(quick, computed=computed, names=names, modes=modes)
     from bench import quality
 
     return quality.run(quick)
@@ -83,7 +87,10 @@ def main() -> None:
     parser.add_argument("--sizes", help="index suite sizes, e.g. 10000,100000")
     parser.add_argument("--methods", help="index suite methods, comma-separated")
     parser.add_argument("--tasks", help="index suite tasks: knn,self-join")
-    parser.add_argument("--corpora", help="end-to-end corpora: mfa,ungdc-100000,ungdc-all")
+    parser.add_argument(
+        "--corpora", help="end-to-end corpora: mfa,ungdc-100000,ungdc-all; ungdc-full (stages)"
+    )
+    parser.add_argument("--modes", help="end-to-end ungdc-full modes: fast,default")
     parser.add_argument(
         "--computed", action="store_true", help="end-to-end: also let each method encode"
     )

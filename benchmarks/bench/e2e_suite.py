@@ -127,16 +127,25 @@ QUICK_CORPORA = ("mfa",)
 
 
 def run(
-    quick: bool, computed: bool | None = None, names: tuple[str, ...] | None = None
+    quick: bool,
+    computed: bool | None = None,
+    names: tuple[str, ...] | None = None,
+    modes: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
     """``computed``: also run with each method encoding itself (default: in ``--full``);
-    ``names``: corpora of :data:`CORPORA` (default: MFA when quick, all when full)."""
+    ``names``: corpora of :data:`CORPORA` (default: MFA when quick, all when full) or of
+    :data:`bench.whole_suite.CORPORA` (the whole corpus stage by stage, in ``modes``)."""
+    from bench import whole_suite
+
     computed = (not quick) if computed is None else computed
     names = names or (QUICK_CORPORA if quick else tuple(CORPORA))
-    unknown = sorted(set(names) - set(CORPORA))
+    known = (*CORPORA, *whole_suite.CORPORA)
+    unknown = sorted(set(names) - set(known))
     if unknown:
-        raise ValueError(f"unknown corpora {unknown}; choose from {', '.join(CORPORA)}")
-    rows: list[dict[str, Any]] = []
+        raise ValueError(f"unknown corpora {unknown}; choose from {', '.join(known)}")
+    whole = tuple(n for n in names if n in whole_suite.CORPORA)
+    names = tuple(n for n in names if n in CORPORA)
+    rows: list[dict[str, Any]] = whole_suite.run(whole, modes or whole_suite.MODES) if whole else []
     with tempfile.TemporaryDirectory(dir=data.cache_dir()) as tmp:
         for corpus in (CORPORA[name]() for name in names):
             corpus_path = Path(tmp) / f"{corpus.name}.jsonl"
@@ -196,13 +205,17 @@ def _measure(
 
 
 def models_dir() -> Path:
-    """The exported (ONNX) models the CLI runs use: made once, before any timing."""
+    """The exported (ONNX) and distilled (static) models the CLI runs use: made once, before
+    any timing."""
     path = data.cache_dir() / "models"
-    if not path.is_dir():
+    if not (path / "static-made").exists():  # the static model (--fast) is distilled once too
         from simdedup.embed.encoder import SentenceTransformerEncoder
+        from simdedup.embed.static import StaticEncoder
 
         os.environ["SIMDEDUP_MODELS_DIR"] = str(path)
         SentenceTransformerEncoder(backend="onnx-int8").load()
+        StaticEncoder(quiet=True).load()
+        (path / "static-made").touch()
     return path
 
 
