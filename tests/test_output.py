@@ -12,8 +12,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 
 CORPUS = str(EXAMPLES / "corpus.jsonl")
 QUERY = "the 30th anniversary of diplomatic ties"
@@ -109,3 +119,42 @@ def test_wire_copies_fold_but_rewordings_do_not() -> None:
         for i, t in enumerate(texts)
     ]
     assert same_text_as(matches) == [None, 0, 0, None]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=5), _JSON, max_size=4),
+    st.lists(_JSON, max_size=4),
+    st.integers(0, 4),
+)
+def test_streamed_json_is_json_dumps(fields: dict, items: list, at: int) -> None:
+    import io
+
+    from simdedup.io.jsonout import write_json
+
+    keys = [k for k in fields if k != "streamed"]
+    keys.insert(min(at, len(keys)), "streamed")
+    obj = {k: (items if k == "streamed" else fields[k]) for k in keys}
+    out = io.StringIO()
+    write_json(out, obj, "streamed", iter(items))
+    assert out.getvalue() == json.dumps(obj, indent=2, ensure_ascii=False)
+
+
+def test_results_stream_the_json_and_csv_they_return(tmp_path: Path) -> None:
+    import io
+
+    from simdedup import Store
+    from simdedup.cluster.talking_points import TalkingPointFinder
+    from simdedup.duplicates.groups import Deduplicator
+
+    with Store.create(tmp_path / "s") as store:
+        store.add([EXAMPLES / "corpus.jsonl"])
+        results = [Deduplicator().fit(store).result_, TalkingPointFinder().fit(store).result_]
+    for result in results:
+        out = io.StringIO()
+        result.write_json(out)
+        assert out.getvalue() == json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        assert json.loads(out.getvalue())
+        out = io.StringIO()
+        result.write_csv(out)
+        assert out.getvalue() == result.to_csv() and out.getvalue().count("\n") > 10

@@ -37,6 +37,7 @@ from simdedup.cli.options import (
     model_options,
     talking_point_options,
 )
+from simdedup.cli.output import STDOUT
 from simdedup.errors import InputError
 
 if TYPE_CHECKING:
@@ -292,9 +293,10 @@ def dedup_command(
             written = _write_jsonl(output, deduplicated_records(store, result))
             click.echo(f"wrote {written} deduplicated documents to {output}", err=True)
     if as_json:
-        click.echo(result.to_json())
+        result.write_json(STDOUT)
+        click.echo()
     elif as_csv:
-        click.echo(result.to_csv(), nl=False)
+        result.write_csv(STDOUT)
     else:
         click.echo(dedup_listing(result, full=full))
 
@@ -352,10 +354,11 @@ def talking_points_command(
 
     _check_format(as_json, as_csv)
     result = _find_talking_points(store_dir, paths, opts)
-    if as_json:
-        click.echo(result.to_json())
+    if as_json:  # written piece by piece: a whole corpus's result is gigabytes of JSON
+        result.write_json(STDOUT)
+        click.echo()
     elif as_csv:
-        click.echo(result.to_csv(), nl=False)
+        result.write_csv(STDOUT)
     elif result.talking_points:
         click.echo(talking_points_table(result, full=full))
     else:

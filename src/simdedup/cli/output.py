@@ -22,6 +22,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 INDENT = "    "
 
 
+class _Stdout:
+    """A writer for streamed results: each piece through ``click.echo`` (its encoding rules)."""
+
+    def write(self, text: str) -> None:
+        import click
+
+        click.echo(text, nl=False)
+
+
+STDOUT = _Stdout()
+
+
 def terminal_width() -> int:
     return max(60, shutil.get_terminal_size(fallback=(120, 24)).columns)
 

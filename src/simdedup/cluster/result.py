@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from simdedup.io.jsonout import Writer, write_json
 from simdedup.paragraph import TALKING_POINT_KEYS, Paragraph
 
 TALKING_POINT = "talking point"
@@ -100,8 +100,11 @@ class TalkingPointsResult:
     unit: str = "claim"
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self._fields(), "talking_points": [tp.to_dict() for tp in self.talking_points]}
+
+    def _fields(self) -> dict[str, Any]:
         return {
-            "talking_points": [tp.to_dict() for tp in self.talking_points],
+            "talking_points": None,  # the list, written in its place
             "unclustered": self.unclustered,
             "min_outlets": self.min_outlets,
             "timeline_unit": self.timeline_unit,
@@ -111,21 +114,31 @@ class TalkingPointsResult:
             "corpus": self.corpus,
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self, indent: int = 2) -> str:
+        out = io.StringIO()
+        self.write_json(out, indent)
+        return out.getvalue()
+
+    def write_json(self, out: Writer, indent: int = 2) -> None:
+        """:meth:`to_json`'s text, written to ``out`` one talking point at a time."""
+        items = (tp.to_dict() for tp in self.talking_points)
+        write_json(out, self._fields(), "talking_points", items, indent)
 
     def rows(self) -> list[list[Any]]:
         """The :meth:`to_csv` rows: one per member unit (one per member paragraph in paragraph
         mode)."""
+        return [row for tp in self.talking_points for row in self._rows(tp)]
+
+    @staticmethod
+    def _rows(tp: TalkingPoint) -> list[list[Any]]:
         out: list[list[Any]] = []
-        for tp in self.talking_points:
-            for m in tp.members:
-                head = [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet, m.date, m.score,
-                        m.copies, m.provenance]  # fmt: skip
-                if not m.units:
-                    out.append([*head, None, None, None, None, m.text])
-                for u in m.units:
-                    out.append([*head, u.start, u.end, u.speaker, u.text, m.text])
+        for m in tp.members:
+            head = [tp.id, tp.label, m.pid, m.doc_id, m.para, m.outlet, m.date, m.score,
+                    m.copies, m.provenance]  # fmt: skip
+            if not m.units:
+                out.append([*head, None, None, None, None, m.text])
+            for u in m.units:
+                out.append([*head, u.start, u.end, u.speaker, u.text, m.text])
         return out
 
     def to_pandas(self) -> Any:
@@ -137,9 +150,14 @@ class TalkingPointsResult:
     def to_csv(self) -> str:
         """One row per member unit (per member paragraph in paragraph mode)."""
         out = io.StringIO()
+        self.write_csv(out)
+        return out.getvalue()
+
+    def write_csv(self, out: Writer) -> None:
+        """:meth:`to_csv`'s text, written to ``out`` one talking point at a time."""
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
-        for row in self.rows():
-            row[7] = f"{row[7]:.4f}"
-            writer.writerow(["" if v is None else v for v in row])
-        return out.getvalue()
+        for tp in self.talking_points:
+            for row in self._rows(tp):
+                row[7] = f"{row[7]:.4f}"
+                writer.writerow(["" if v is None else v for v in row])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from simdedup.errors import InputError
+from simdedup.io.jsonout import Writer, write_json
 from simdedup.paragraph import MEMBER_KEYS, Paragraph
 
 CSV_COLUMNS = ("group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text")
@@ -102,37 +102,47 @@ class DedupResult:
         return {m.pid for g in self.groups for m in g.members[1:]}
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self._fields(), "groups": [_group_dict(g) for g in self.groups]}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "threshold": self.threshold,
             "model": self.model,
             "paragraphs": self.paragraphs,
-            "groups": [
-                {
-                    "group": g.group,
-                    "kept": g.kept,
-                    "members": [m.to_dict(MEMBER_KEYS) for m in g.members],
-                }
-                for g in self.groups
-            ],
+            "groups": None,  # the list, written in its place
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def to_json(self, indent: int = 2) -> str:
+        out = io.StringIO()
+        self.write_json(out, indent)
+        return out.getvalue()
+
+    def write_json(self, out: Writer, indent: int = 2) -> None:
+        """:meth:`to_json`'s text, written to ``out`` one group at a time."""
+        items = (_group_dict(g) for g in self.groups)
+        write_json(out, self._fields(), "groups", items, indent)
 
     def to_csv(self) -> str:
         """One row per member: group, kept (1/0), pid, doc_id, para, outlet, date, score, text."""
         out = io.StringIO()
+        self.write_csv(out)
+        return out.getvalue()
+
+    def write_csv(self, out: Writer) -> None:
+        """:meth:`to_csv`'s text, written to ``out`` one row at a time."""
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ["group", "kept", "pid", "doc_id", "para", "outlet", "date", "score", "text"]
-        )
+        writer.writerow(CSV_COLUMNS)
         for g in self.groups:
             for m in g.members:
                 writer.writerow(
                     [g.group, int(m.pid == g.kept), m.pid, m.doc_id, m.para, m.outlet or "",
                      m.date or "", f"{m.score:.4f}", m.text]
                 )  # fmt: skip
-        return out.getvalue()
+
+
+def _group_dict(g: DuplicateGroup) -> dict[str, Any]:
+    members = [m.to_dict(MEMBER_KEYS) for m in g.members]
+    return {"group": g.group, "kept": g.kept, "members": members}
 
 
 def pandas_module() -> Any:
