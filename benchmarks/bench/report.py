@@ -187,7 +187,12 @@ def embed_section(payload: dict[str, Any]) -> str:
 def e2e_section(payload: dict[str, Any]) -> str:
     out = [_environment(payload), ""]
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    whole = [r for r in payload["rows"] if r["suite"] == "whole-corpus"]
+    if whole:
+        out += [_whole_corpus(whole), ""]
     for r in payload["rows"]:
+        if r["suite"] == "whole-corpus":
+            continue
         p = r["params"]
         groups[(p["corpus"], p["task"], p["embeddings"])].append(r)
     for (corpus, task, mode), rows in groups.items():
@@ -227,6 +232,51 @@ def e2e_section(payload: dict[str, Any]) -> str:
             )
         )
         out.append("")
+    return "\n".join(out)
+
+
+def _whole_corpus(rows: list[dict[str, Any]]) -> str:
+    """The stage-by-stage rows of ``--corpora ungdc-full`` (bench/whole_suite.py)."""
+    out = []
+    for corpus in dict.fromkeys(r["params"]["corpus"] for r in rows):
+        mine = [r for r in rows if r["params"]["corpus"] == corpus]
+        out.append(
+            f"**Whole corpus, stage by stage** on {corpus} ({mine[0]['n']:,} paragraphs), each "
+            "stage one `simdedup` command on a fresh store\n"
+        )
+        table = []
+        for mode in dict.fromkeys(r["params"]["mode"] for r in mine):
+            stages = [r for r in mine if r["params"]["mode"] == mode]
+            total = 0.0
+            for r in stages:
+                e = r["extra"]
+                if "error" in e:
+                    table.append([mode, r["params"]["task"], "failed", "", "", "", e["error"][:80]])
+                    continue
+                total += e["wall_s"]
+                found = "" if r["params"]["task"] == "index" else f"{e['groups']:,}"
+                members = "" if r["params"]["task"] == "index" else f"{e['in_groups']:,}"
+                table.append(
+                    [mode, r["params"]["task"], f"{e['wall_s']:,.1f}", _int(r["peak_rss_mb"]),
+                     found, members, f"{e['store_mb']:,.0f}"]
+                )  # fmt: skip
+            peak = max((r["peak_rss_mb"] or 0) for r in stages)
+            table.append([f"**{mode}**", "**all**", f"**{total:,.1f}** ({total / 60:.1f} min)",
+                          f"**{_int(peak)}**", "", "", ""])  # fmt: skip
+        out.append(
+            _table(
+                [
+                    "mode",
+                    "stage",
+                    "wall s",
+                    "peak RSS MB",
+                    "groups / talking points",
+                    "paragraphs in them",
+                    "store MB",
+                ],
+                table,
+            )
+        )
     return "\n".join(out)
 
 

@@ -5,7 +5,8 @@ Corpus ``ungdc-full``: all 292,435 UNGDC paragraphs. Two modes:
 
 - ``default``: the default model and backend (the claim model, ONNX int8 on a CPU) and the
   default talking-point unit;
-- ``fast``: ``--fast`` (the static model), and its default unit.
+- ``default-paragraph``: the same with ``--unit paragraph`` (whole paragraphs, no parser);
+- ``fast``: ``--fast`` (the static model), and its default unit (whole paragraphs).
 
 Every stage row has the command's wall time (Python start-up and output included), its peak
 RSS, and what it found. The store and its embedding cache are made fresh for each mode, in a
@@ -24,7 +25,7 @@ from bench import common, data
 from bench.e2e_suite import models_dir, run_cli
 
 CORPORA = {"ungdc-full": lambda: data.ungdc(None)}
-MODES = ("fast", "default")
+MODES = ("fast", "default-paragraph", "default")
 STAGES = ("index", "dedup", "talking-points")
 
 
@@ -55,6 +56,8 @@ def _stages(name: str, n: int, corpus: Path, mode: str, where: Path) -> list[dic
         "dedup": ["dedup", "--store", str(store), "--json", "--quiet"],
         "talking-points": ["talking-points", "--store", str(store), "--json", "--quiet"],
     }
+    if mode == "default-paragraph":
+        commands["talking-points"] += ["--unit", "paragraph"]
     rows = []
     for stage in STAGES:
         print(f"  whole corpus {name} {mode} {stage} ...", flush=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from simdedup.io.jsonout import Writer, write_json
@@ -72,7 +72,7 @@ class TalkingPoint:
         return len(self.outlets)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, members=[]))  # asdict would copy every member first
         data.pop("members")
         members = [m.to_dict(TALKING_POINT_KEYS) for m in self.members]
         data.update(

@@ -20,79 +20,51 @@ import numpy as np
 from numba import njit
 
 HEAP_SLACK = 1_000_000  # stale heap entries tolerated before the heap is compacted
+MASK = (1 << 32) - 1  # the low half of a packed pair
+MAX_N = 1 << 31  # vectors a packed pair can name
 
 
 @njit(cache=True, nogil=True)
-def _less(
-    key: np.ndarray,
-    ha: np.ndarray,
-    hb: np.ndarray,
-    hva: np.ndarray,
-    hvb: np.ndarray,
-    i: int,
-    j: int,
-) -> bool:
-    if key[i] != key[j]:
-        return bool(key[i] < key[j])
-    if ha[i] != ha[j]:
-        return bool(ha[i] < ha[j])
-    if hb[i] != hb[j]:
-        return bool(hb[i] < hb[j])
-    if hva[i] != hva[j]:
-        return bool(hva[i] < hva[j])
-    return bool(hvb[i] < hvb[j])
+def _before(k1: float, ab1: int, v1: int, k2: float, ab2: int, v2: int) -> bool:
+    """Heap order: ``(key, a, b, version_a, version_b)``, with ``a`` and ``b`` packed in
+    ``ab`` (``a << 32 | b``) and the versions in ``v`` the same way."""
+    if k1 != k2:
+        return bool(k1 < k2)
+    if ab1 != ab2:
+        return bool(ab1 < ab2)
+    return bool(v1 < v2)
 
 
 @njit(cache=True, nogil=True)
-def _swap(
-    key: np.ndarray,
-    ha: np.ndarray,
-    hb: np.ndarray,
-    hva: np.ndarray,
-    hvb: np.ndarray,
-    i: int,
-    j: int,
-) -> None:
-    key[i], key[j] = key[j], key[i]
-    ha[i], ha[j] = ha[j], ha[i]
-    hb[i], hb[j] = hb[j], hb[i]
-    hva[i], hva[j] = hva[j], hva[i]
-    hvb[i], hvb[j] = hvb[j], hvb[i]
-
-
-@njit(cache=True, nogil=True)
-def _sift_up(
-    key: np.ndarray, ha: np.ndarray, hb: np.ndarray, hva: np.ndarray, hvb: np.ndarray, i: int
-) -> None:
+def _sift_up(key: np.ndarray, ab: np.ndarray, v: np.ndarray, i: int) -> None:
+    """Move entry ``i`` of the 4-ary heap up to its place (a hole moves, not swaps)."""
+    k0, ab0, v0 = key[i], ab[i], v[i]
     while i > 0:
-        up = (i - 1) >> 1
-        if not _less(key, ha, hb, hva, hvb, i, up):
+        up = (i - 1) >> 2
+        if not _before(k0, ab0, v0, key[up], ab[up], v[up]):
             break
-        _swap(key, ha, hb, hva, hvb, i, up)
+        key[i], ab[i], v[i] = key[up], ab[up], v[up]
         i = up
+    key[i], ab[i], v[i] = k0, ab0, v0
 
 
 @njit(cache=True, nogil=True)
-def _sift_down(
-    key: np.ndarray,
-    ha: np.ndarray,
-    hb: np.ndarray,
-    hva: np.ndarray,
-    hvb: np.ndarray,
-    i: int,
-    count: int,
-) -> None:
+def _sift_down(key: np.ndarray, ab: np.ndarray, v: np.ndarray, i: int, count: int) -> None:
+    """Move entry ``i`` of the 4-ary heap down to its place."""
+    k0, ab0, v0 = key[i], ab[i], v[i]
     while True:
-        best = i
-        left = 2 * i + 1
-        if left < count and _less(key, ha, hb, hva, hvb, left, best):
-            best = left
-        if left + 1 < count and _less(key, ha, hb, hva, hvb, left + 1, best):
-            best = left + 1
-        if best == i:
-            return
-        _swap(key, ha, hb, hva, hvb, i, best)
+        first = 4 * i + 1
+        if first >= count:
+            break
+        best = first
+        for c in range(first + 1, min(first + 4, count)):
+            if _before(key[c], ab[c], v[c], key[best], ab[best], v[best]):
+                best = c
+        if not _before(key[best], ab[best], v[best], k0, ab0, v0):
+            break
+        key[i], ab[i], v[i] = key[best], ab[best], v[best]
         i = best
+    key[i], ab[i], v[i] = k0, ab0, v0
 
 
 @njit(cache=True, nogil=True)
@@ -107,10 +79,23 @@ def _find(parent: np.ndarray, i: int) -> int:
 
 @njit(cache=True, nogil=True)
 def _dot(x: np.ndarray, y: np.ndarray) -> float:
-    total = 0.0
-    for k in range(len(x)):
-        total += np.float64(x[k]) * np.float64(y[k])
-    return total
+    """``x . y`` in float64, in eight running sums: a fixed order of additions (the same on
+    every machine) that the compiler can still run as one vector instruction per step."""
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    n = len(x)
+    full = n - n % 8
+    for k in range(0, full, 8):
+        s0 += np.float64(x[k]) * np.float64(y[k])
+        s1 += np.float64(x[k + 1]) * np.float64(y[k + 1])
+        s2 += np.float64(x[k + 2]) * np.float64(y[k + 2])
+        s3 += np.float64(x[k + 3]) * np.float64(y[k + 3])
+        s4 += np.float64(x[k + 4]) * np.float64(y[k + 4])
+        s5 += np.float64(x[k + 5]) * np.float64(y[k + 5])
+        s6 += np.float64(x[k + 6]) * np.float64(y[k + 6])
+        s7 += np.float64(x[k + 7]) * np.float64(y[k + 7])
+    for k in range(full, n):
+        s0 += np.float64(x[k]) * np.float64(y[k])
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
 
 
 @njit(cache=True, nogil=True)
@@ -155,11 +140,9 @@ def _upgma(
     scratch = np.empty(n, dtype=np.int64)
 
     heap_cap = max(n_entries, 1024)
-    key = np.empty(heap_cap, dtype=np.float64)
-    ha = np.empty(heap_cap, dtype=np.int64)
-    hb = np.empty(heap_cap, dtype=np.int64)
-    hva = np.empty(heap_cap, dtype=np.int64)
-    hvb = np.empty(heap_cap, dtype=np.int64)
+    key = np.empty(heap_cap, dtype=np.float64)  # -score
+    hab = np.empty(heap_cap, dtype=np.int64)  # a << 32 | b
+    hv = np.empty(heap_cap, dtype=np.int64)  # version[a] << 32 | version[b]
     count = 0
     for a in range(n):  # the first pushes: each edge once, from its smaller end
         for e in range(start[a], start[a] + length[a]):
@@ -169,13 +152,11 @@ def _upgma(
             score = (_dot(vectors[a], vectors[b]) - penalty * conf[e]) / 1.0
             if score >= threshold:
                 key[count] = -score
-                ha[count] = a
-                hb[count] = b
-                hva[count] = 0
-                hvb[count] = 0
+                hab[count] = (a << 32) | b
+                hv[count] = 0
                 count += 1
-    for i in range(count // 2 - 1, -1, -1):
-        _sift_down(key, ha, hb, hva, hvb, i, count)
+    for i in range((count - 2) // 4, -1, -1):
+        _sift_down(key, hab, hv, i, count)
     compact_at = 2 * count + heap_slack
 
     merge = 0
@@ -183,33 +164,21 @@ def _upgma(
         if count > compact_at:  # drop stale entries, then rebuild the heap
             kept = 0
             for i in range(count):
-                x, y = ha[i], hb[i]
-                if (
-                    parent[x] == x
-                    and parent[y] == y
-                    and version[x] == hva[i]
-                    and version[y] == hvb[i]
-                ):
-                    key[kept], ha[kept], hb[kept] = key[i], x, y
-                    hva[kept], hvb[kept] = hva[i], hvb[i]
+                x, y = hab[i] >> 32, hab[i] & MASK
+                if parent[x] == x and parent[y] == y and hv[i] == (version[x] << 32) | version[y]:
+                    key[kept], hab[kept], hv[kept] = key[i], hab[i], hv[i]
                     kept += 1
             count = kept
-            for i in range(count // 2 - 1, -1, -1):
-                _sift_down(key, ha, hb, hva, hvb, i, count)
+            for i in range((count - 2) // 4, -1, -1):
+                _sift_down(key, hab, hv, i, count)
             compact_at = 2 * count + heap_slack
-        a, b = ha[0], hb[0]
-        va, vb = hva[0], hvb[0]
+        a, b = hab[0] >> 32, hab[0] & MASK
+        versions = hv[0]
         count -= 1
         if count > 0:
-            key[0], ha[0], hb[0], hva[0], hvb[0] = (
-                key[count],
-                ha[count],
-                hb[count],
-                hva[count],
-                hvb[count],
-            )
-            _sift_down(key, ha, hb, hva, hvb, 0, count)
-        if not (parent[a] == a and parent[b] == b and version[a] == va and version[b] == vb):
+            key[0], hab[0], hv[0] = key[count], hab[count], hv[count]
+            _sift_down(key, hab, hv, 0, count)
+        if not (parent[a] == a and parent[b] == b and versions == (version[a] << 32) | version[b]):
             continue
         if size[a] < size[b]:
             a, b = b, a
@@ -289,25 +258,17 @@ def _upgma(
                 key2 = np.empty(grown, dtype=np.float64)
                 key2[:count] = key
                 key = key2
-                ha2 = np.empty(grown, dtype=np.int64)
-                ha2[:count] = ha
-                ha = ha2
-                hb2 = np.empty(grown, dtype=np.int64)
-                hb2[:count] = hb
-                hb = hb2
-                va2 = np.empty(grown, dtype=np.int64)
-                va2[:count] = hva
-                hva = va2
-                vb2 = np.empty(grown, dtype=np.int64)
-                vb2[:count] = hvb
-                hvb = vb2
+                hab2 = np.empty(grown, dtype=np.int64)
+                hab2[:count] = hab
+                hab = hab2
+                hv2 = np.empty(grown, dtype=np.int64)
+                hv2[:count] = hv
+                hv = hv2
             key[count] = -score
-            ha[count] = a
-            hb[count] = o
-            hva[count] = version[a]
-            hvb[count] = version[o]
+            hab[count] = (a << 32) | o
+            hv[count] = (version[a] << 32) | version[o]
             count += 1
-            _sift_up(key, ha, hb, hva, hvb, count - 1)
+            _sift_up(key, hab, hv, count - 1)
     roots = np.empty(n, dtype=np.int64)
     for i in range(n):
         roots[i] = _find(parent, i)
@@ -325,6 +286,8 @@ def upgma(
     """The root (a member's position) of each vector's cluster; see
     :func:`simdedup.cluster.linkage.average_linkage` for the rule."""
     n = len(vectors)
+    if n >= MAX_N:
+        raise ValueError(f"average linkage takes fewer than {MAX_N:,} vectors; got {n:,}")
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # read only: no copy
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
