@@ -187,11 +187,11 @@ def embed_section(payload: dict[str, Any]) -> str:
 def e2e_section(payload: dict[str, Any]) -> str:
     out = [_environment(payload), ""]
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    whole = [r for r in payload["rows"] if r["suite"] == "whole-corpus"]
+    whole = [r for r in payload["rows"] if "mode" in r["params"]]  # bench/whole_suite.py
     if whole:
         out += [_whole_corpus(whole), ""]
     for r in payload["rows"]:
-        if r["suite"] == "whole-corpus":
+        if "mode" in r["params"]:
             continue
         p = r["params"]
         groups[(p["corpus"], p["task"], p["embeddings"])].append(r)

@@ -8,9 +8,10 @@ Corpus ``ungdc-full``: all 292,435 UNGDC paragraphs. Two modes:
 - ``default-paragraph``: the same with ``--unit paragraph`` (whole paragraphs, no parser);
 - ``fast``: ``--fast`` (the static model), and its default unit (whole paragraphs).
 
-Every stage row has the command's wall time (Python start-up and output included), its peak
-RSS, and what it found. The store and its embedding cache are made fresh for each mode, in a
-temporary folder under ``$SIMDEDUP_BENCH_CACHE``, so ``index`` embeds everything.
+Every stage row (suite ``end-to-end``, told apart by ``params.mode``) has the command's wall
+time (Python start-up and output included), its peak RSS, and what it found. The store and its
+embedding cache are made fresh for each mode, in a temporary folder under
+``$SIMDEDUP_BENCH_CACHE``, so ``index`` embeds everything.
 """
 
 from __future__ import annotations
@@ -65,12 +66,12 @@ def _stages(name: str, n: int, corpus: Path, mode: str, where: Path) -> list[dic
         params = {"task": stage, "corpus": name, "embeddings": "computed", "mode": mode}
         if "error" in got:
             print(f"    failed: {got['error']}")
-            rows.append(common.row("whole-corpus", "simdedup", n=n, params=params, extra=got))
+            rows.append(common.row("end-to-end", "simdedup", n=n, params=params, extra=got))
             break
         print(f"    {got['wall_s']:.1f} s, {got['child_rss_mb']:.0f} MB", flush=True)
         rows.append(
             common.row(
-                "whole-corpus",
+                "end-to-end",
                 "simdedup",
                 n=n,
                 dim=384,
