@@ -147,16 +147,15 @@ class TalkingPointFinder:
         model = store.model
         if self.unit not in UNITS:
             raise InputError(f"unit must be one of {', '.join(UNITS)}; got {self.unit!r}")
+        self._static = store.backend == "static"
         self.unit_ = self.unit
         if self.unit == "auto":  # the static model's first look skips the parser's cut
-            fast = store.backend == "static" and not self.speakers
-            self.unit_ = "paragraph" if fast else "claim"
+            self.unit_ = "paragraph" if self._static and not self.speakers else "claim"
         if self.speakers is not None and (
             isinstance(self.speakers, str)
             or not all(isinstance(s, str) and s.strip() for s in self.speakers)
         ):
             raise InputError(f"speakers must be a list of names; got {self.speakers!r}")
-        self._static = store.backend == "static"
         default_threshold, default_penalty = model_defaults(model, self.unit_)
         if self._static:
             default_threshold = STATIC_THRESHOLD
