@@ -54,17 +54,12 @@ def pairs_at(vectors: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndar
     return np.concatenate(keys), np.concatenate(scores)
 
 
-def centred(vectors: np.ndarray) -> np.ndarray:
-    from simdedup.cluster.linkage import centred as centre
-
-    return centre(vectors)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=20_000)
     args = parser.parse_args()
     os.environ["SIMDEDUP_MODELS_DIR"] = str(models_dir())
+    from simdedup.cluster.linkage import centred
     from simdedup.embed.claim_model import CLAIM_MODEL, defaults
     from simdedup.embed.static import StaticEncoder
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench import data
 from bench.e2e_suite import models_dir
+from bench.whole_suite import MODES, stage_commands, write_corpus
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # the functions a stage's time is read by: (file suffix, function name, what it is)
@@ -90,29 +91,18 @@ def profile(args: list[str], env: dict[str, str], out: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=20_000)
-    parser.add_argument(
-        "--mode", default="default", choices=["default", "default-paragraph", "fast"]
-    )
+    parser.add_argument("--mode", default="default", choices=MODES)
     args = parser.parse_args()
     corpus = data.ungdc(args.n or None)
     result: dict[str, Any] = {"corpus": corpus.name, "n": len(corpus), "mode": args.mode}
     with tempfile.TemporaryDirectory(dir=data.cache_dir()) as tmp:
-        path = Path(tmp) / "corpus.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for record in corpus.records():
-                fh.write(json.dumps(record) + "\n")
+        path = write_corpus(corpus, Path(tmp) / "corpus.jsonl")
         store = Path(tmp) / "store"
         env = {
             "SIMDEDUP_CACHE_DIR": str(Path(tmp) / "cache"),
             "SIMDEDUP_MODELS_DIR": str(models_dir()),
         }
-        fast = ["--fast"] if args.mode == "fast" else []
-        unit = ["--unit", "paragraph"] if args.mode == "default-paragraph" else []
-        commands = {
-            "index": ["index", str(path), "--store", str(store), *fast, "--quiet"],
-            "dedup": ["dedup", "--store", str(store), "--json", "--quiet"],
-            "talking-points": ["talking-points", "--store", str(store), *unit, "--json", "--quiet"],
-        }
+        commands = stage_commands(path, store, args.mode)
         for stage, command in commands.items():
             print(f"  {stage} ...", flush=True)
             got = profile(command, env, Path(tmp) / f"{stage}.prof")

@@ -38,10 +38,7 @@ def run(names: tuple[str, ...], modes: tuple[str, ...] = MODES) -> list[dict[str
     with tempfile.TemporaryDirectory(dir=data.cache_dir()) as tmp:
         for name in names:
             corpus = CORPORA[name]()
-            path = Path(tmp) / f"{name}.jsonl"
-            with path.open("w", encoding="utf-8") as fh:
-                for record in corpus.records():
-                    fh.write(json.dumps(record) + "\n")
+            path = write_corpus(corpus, Path(tmp) / f"{name}.jsonl")
             for mode in modes:
                 rows.extend(_stages(name, len(corpus), path, mode, Path(tmp) / mode))
     return rows
@@ -51,14 +48,7 @@ def _stages(name: str, n: int, corpus: Path, mode: str, where: Path) -> list[dic
     where.mkdir()
     store = where / "store"
     env = {"SIMDEDUP_CACHE_DIR": str(where / "cache"), "SIMDEDUP_MODELS_DIR": str(models_dir())}
-    fast = ["--fast"] if mode == "fast" else []
-    commands = {
-        "index": ["index", str(corpus), "--store", str(store), *fast, "--json", "--quiet"],
-        "dedup": ["dedup", "--store", str(store), "--json", "--quiet"],
-        "talking-points": ["talking-points", "--store", str(store), "--json", "--quiet"],
-    }
-    if mode == "default-paragraph":
-        commands["talking-points"] += ["--unit", "paragraph"]
+    commands = stage_commands(corpus, store, mode)
     rows = []
     for stage in STAGES:
         print(f"  whole corpus {name} {mode} {stage} ...", flush=True)
@@ -89,6 +79,25 @@ def _stages(name: str, n: int, corpus: Path, mode: str, where: Path) -> list[dic
         )
     shutil.rmtree(where, ignore_errors=True)
     return rows
+
+
+def write_corpus(corpus: data.Corpus, path: Path) -> Path:
+    """``corpus`` as the JSONL file the CLI reads (one record per paragraph)."""
+    with path.open("w", encoding="utf-8") as fh:
+        for record in corpus.records():
+            fh.write(json.dumps(record) + "\n")
+    return path
+
+
+def stage_commands(corpus: Path, store: Path, mode: str) -> dict[str, list[str]]:
+    """The ``simdedup`` arguments of each stage in ``mode`` (one of :data:`MODES`)."""
+    fast = ["--fast"] if mode == "fast" else []
+    unit = ["--unit", "paragraph"] if mode == "default-paragraph" else []
+    return {
+        "index": ["index", str(corpus), "--store", str(store), *fast, "--json", "--quiet"],
+        "dedup": ["dedup", "--store", str(store), "--json", "--quiet"],
+        "talking-points": ["talking-points", "--store", str(store), *unit, "--json", "--quiet"],
+    }
 
 
 def _size_mb(path: Path) -> float:
