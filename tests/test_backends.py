@@ -92,6 +92,7 @@ def test_onnx_refuses_pipelines_it_cannot_run(tmp_path: Path) -> None:
         encoder.encode(["x"])
 
 
+@pytest.mark.slow
 def test_static_encoder_distils_once(monkeypatch: pytest.MonkeyPatch) -> None:
     encoder = StaticEncoder(quiet=True)
     vectors = encoder.encode(TEXTS)

@@ -185,6 +185,7 @@ def test_ray_dedup_gives_the_local_groups(
 
 
 @needs_ray
+@pytest.mark.slow
 def test_ray_talking_points_equal_the_local_ones(engine: RayEngine, sample_store: Store) -> None:
     engine.partitions = 4  # partitions of ~70 texts (before spilling into 3), k = 20
     local = TalkingPointFinder().fit(sample_store).result_
@@ -250,6 +251,7 @@ def test_ray_engine_takes_a_custom_encoder_and_refuses_one_that_cannot_travel(
 
 
 @needs_ray
+@pytest.mark.slow
 def test_cli_engine_ray_index_dedup_and_talking_points_match_local(tmp_path: Path) -> None:
     from test_cli import run
 

@@ -33,7 +33,7 @@ def test_exact_join_is_brute_force_each_pair_once() -> None:
     assert join.method_ == "exact"
 
 
-@pytest.mark.parametrize("threshold", [0.8, 0.9])
+@pytest.mark.parametrize("threshold", [pytest.param(0.8, marks=pytest.mark.slow), 0.9])
 def test_ivf_join_recall_against_exact(threshold: float) -> None:
     x = clustered(20_000, dim=64, centers=400)
     exact = brute_pairs(x, threshold)
