@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)  # orjson's range; results hold counts
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
     ),
@@ -126,18 +130,24 @@ def test_wire_copies_fold_but_rewordings_do_not() -> None:
     st.dictionaries(st.text(max_size=5), _JSON, max_size=4),
     st.lists(_JSON, max_size=4),
     st.integers(0, 4),
+    st.sampled_from([2, 4]),
 )
-def test_streamed_json_is_json_dumps(fields: dict, items: list, at: int) -> None:
+def test_streamed_json_is_the_whole_object_dumped(
+    fields: dict, items: list, at: int, indent: int
+) -> None:
     import io
 
-    from simdedup.io.jsonout import write_json
+    from simdedup.io.jsonout import dumps_function, write_json
 
     keys = [k for k in fields if k != "streamed"]
     keys.insert(min(at, len(keys)), "streamed")
     obj = {k: (items if k == "streamed" else fields[k]) for k in keys}
     out = io.StringIO()
-    write_json(out, obj, "streamed", iter(items))
-    assert out.getvalue() == json.dumps(obj, indent=2, ensure_ascii=False)
+    write_json(out, obj, "streamed", iter(items), indent)
+    assert out.getvalue() == dumps_function(indent)(obj)
+    assert json.loads(out.getvalue()) == obj
+    if indent == 4:  # orjson writes 2 only; json.dumps the rest
+        assert out.getvalue() == json.dumps(obj, indent=4, ensure_ascii=False)
 
 
 def test_results_stream_the_json_and_csv_they_return(tmp_path: Path) -> None:
@@ -154,7 +164,7 @@ def test_results_stream_the_json_and_csv_they_return(tmp_path: Path) -> None:
         out = io.StringIO()
         result.write_json(out)
         assert out.getvalue() == json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-        assert json.loads(out.getvalue())
+        assert json.loads(out.getvalue()) and out.getvalue() == result.to_json()
         out = io.StringIO()
         result.write_csv(out)
         assert out.getvalue() == result.to_csv() and out.getvalue().count("\n") > 10

@@ -224,6 +224,40 @@ def test_label_phrases_are_said_by_most_members_as_written() -> None:
     assert cluster_keywords(clusters, []) == [kw for _, kw in cluster_labels(clusters, [])]
 
 
+def test_term_matrix_is_count_vectorizers_and_clauses_the_old_regexs() -> None:
+    """The keyword pass counts terms by hand; it must be CountVectorizer's binary matrix with
+    the analyzer it replaced, and its faster clause regex must cut where the old one did."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    from simdedup.cluster import keywords
+
+    old_break = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;:!?()\[\]\"“”«»—–]|\s-\s")
+    texts = [json.loads(line)["text"] for line in (EXAMPLES / "corpus.jsonl").open()]
+    texts += ["3.5, 1,000 - x - y; «z» (w) — v – u.", "", "a -b- c", "ÉTAT, état: 30th-Day"]
+    assert [keywords._BREAK.split(t) for t in texts] == [old_break.split(t) for t in texts]
+    stop = ENGLISH_STOP_WORDS | keywords.REPORTING
+
+    def analyze(text: str) -> list[str]:  # the analyzer CountVectorizer was given before
+        out: list[str] = []
+        for clause in old_break.split(text):
+            words = keywords._TOKEN.findall(clause.lower())
+            keep = [w not in stop for w in words]
+            out += [w for w, k in zip(words, keep) if k]
+            out += [
+                f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb
+            ]
+        return out
+
+    vectorizer = CountVectorizer(binary=True, analyzer=analyze)
+    expected = vectorizer.fit_transform(texts)
+    got = keywords._term_matrix([keywords._BREAK.split(t) for t in texts], stop)
+    assert got is not None
+    matrix, terms = got
+    assert list(terms) == list(vectorizer.get_feature_names_out())
+    assert (matrix != expected).nnz == 0 and matrix.shape == expected.shape
+    assert keywords._term_matrix([["the"], []], stop) is None
+
+
 # -- the finder, real model ------------------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ half of a cluster's paragraphs contain are candidates (:data:`MIN_SHARE`), so ev
 something most members say. Bigrams are real phrases (two adjacent words, neither a stop word,
 no punctuation between them), not words left side by side by stop-word removal. Keywords are
 chosen by maximal marginal relevance (MMR, as BERTopic's representations): each next keyword
-is the one whose weight, less its word overlap with those already chosen, is highest.
+is the one whose weight, less its word overlap with those already chosen, is highest (on
+equal weights a bigram before a word, then alphabetical order).
 
 A label (:func:`cluster_labels`) is a phrase at least half the members say, as written: a run
 of 2-6 words inside one clause (no punctuation across it) that neither starts nor ends with a
@@ -20,16 +21,21 @@ that say it; a talking point with no such phrase is labelled by its top keywords
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 # Words of two letters or more, and ordinals written in digits ("30th", "75th").
 _TOKEN = re.compile(r"\b(?:[^\W\d_][\w'’-]*[^\W_]|\d+(?:st|nd|rd|th))\b")
 # a phrase does not run across these (a decimal point or a thousands comma is not a break)
-_BREAK = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[;:!?()\[\]\"“”«»—–]|\s-\s")
+# (the lookahead first lets the regex engine skip to a candidate character: 2.2x faster)
+_BREAK = re.compile(
+    r"(?=[.,;:!?()\[\]\"“”«»—–\s])(?:(?<!\d)[.,]|[.,](?!\d)|[;:!?()\[\]\"“”«»—–]|\s-\s)"
+)
 _PHRASE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|%)?(?!\w)|[^\W_][\w'’-]*[^\W_]|[^\W\d_]")
 MIN_SHARE = 0.5  # a keyword or label phrase is in at least half of its cluster's paragraphs
 PHRASE_WORDS = (2, 6)  # shortest and longest label phrase, in words
@@ -83,81 +89,111 @@ def cluster_labels(
     clusters: Sequence[Sequence[str]], background: Sequence[str], top: int = 5
 ) -> list[tuple[str | None, list[str]]]:
     """A label phrase (or ``None``) and the ``top`` keywords of each cluster of texts."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     if not clusters:
         return []
     texts = [t for cluster in clusters for t in cluster] + list(background)
+    clauses = [_BREAK.split(t) for t in texts]  # each text's clauses, for keywords and labels
     owner = np.repeat(np.arange(len(clusters) + 1), [*(len(c) for c in clusters), len(background)])
     stop = ENGLISH_STOP_WORDS | REPORTING
-
-    def analyze(text: str) -> list[str]:
-        out: list[str] = []
-        for start, end in _clauses(text):
-            words = _TOKEN.findall(text[start:end].lower())
-            keep = [w not in stop for w in words]
-            out += [w for w, k in zip(words, keep) if k]
-            out += [
-                f"{a} {b}" for a, b, ka, kb in zip(words, words[1:], keep, keep[1:]) if ka and kb
-            ]
-        return out
-
-    vectorizer = CountVectorizer(binary=True, analyzer=analyze)
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError:  # nothing but stop words
+    counts = _term_matrix(clauses, stop)
+    if counts is None:  # nothing but stop words
         return [(None, []) for _ in clusters]
-    from scipy.sparse import csr_matrix
-
+    matrix, terms = counts
     classes = csr_matrix(
         (np.ones(len(texts)), (owner, np.arange(len(texts)))), shape=(len(clusters) + 1, len(texts))
     )
-    per_class = (classes @ counts).tocsr()  # sparse: clusters x vocabulary can be large
+    per_class = (classes @ matrix).tocsr()  # sparse: clusters x vocabulary can be large
+    per_class.sort_indices()  # terms in alphabetical order: ties between keywords go by it
     sizes = np.bincount(owner, minlength=len(clusters) + 1).astype(np.float64)
     total = np.asarray(per_class.sum(axis=0)).reshape(-1)
     idf = np.log1p(sizes.mean() / np.maximum(total, 1.0))
-    terms = vectorizer.get_feature_names_out()
     out: list[tuple[str | None, list[str]]] = []
+    starts = np.cumsum([0, *(len(c) for c in clusters)])
     for c, members in enumerate(clusters):
-        row = per_class.getrow(c)
-        share = row.data / max(sizes[c], 1.0)
-        weight = np.where(share >= MIN_SHARE, share**2 * idf[row.indices], 0.0)
-        weights = {str(terms[i]): float(w) for i, w in zip(row.indices, weight) if w > 0}
-        out.append((_phrase(members, weights, stop), _pick(terms[row.indices], weight, top)))
+        lo, hi = per_class.indptr[c], per_class.indptr[c + 1]
+        indices, share = per_class.indices[lo:hi], per_class.data[lo:hi] / max(sizes[c], 1.0)
+        keep = share >= MIN_SHARE
+        indices, weight = indices[keep], share[keep] ** 2 * idf[indices[keep]]
+        weights = dict(zip(terms[indices].tolist(), weight.tolist()))
+        label = _phrase(members, clauses[starts[c] : starts[c + 1]], weights, stop)
+        out.append((label, _pick(terms[indices], weight, top)))
     return out
 
 
-def _phrase(members: Sequence[str], weights: dict[str, float], stop: frozenset[str]) -> str | None:
-    """The best phrase at least half of ``members`` say (see the module doc), as the first
-    member that says it writes it; ``None`` when no phrase carries a keyword."""
+def _term_matrix(
+    clauses: Sequence[list[str]], stop: frozenset[str]
+) -> tuple[Any, np.ndarray] | None:
+    """Which terms each text (cut into its clauses) holds, as a binary sparse texts x terms
+    matrix, and the terms in alphabetical order (as ``CountVectorizer(binary=True)`` with our
+    analyzer gives them, without its counting pass); ``None`` when no text holds a term.
+    Terms are the words (:data:`_TOKEN`) that are not stop words, and the bigrams of two such
+    words side by side in one clause."""
+    from scipy.sparse import csr_matrix
+
+    vocabulary: dict[str, int] = {}
+    add = vocabulary.setdefault
+    indices: list[int] = []
+    indptr = [0]
+    for text_clauses in clauses:
+        found: set[str] = set()
+        for clause in text_clauses:
+            words = [None if w in stop else w for w in _TOKEN.findall(clause.lower())]
+            found.update([w for w in words if w])
+            found.update([f"{a} {b}" for a, b in itertools.pairwise(words) if a and b])
+        indices += [add(t, len(vocabulary)) for t in found]
+        indptr.append(len(indices))
+    if not vocabulary:
+        return None
+    names = list(vocabulary)
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    matrix = csr_matrix(
+        (np.ones(len(indices)), rank[np.asarray(indices, dtype=np.int64)], indptr),
+        shape=(len(clauses), len(names)),
+    )
+    return matrix, np.array(names, dtype=object)[order]
+
+
+def _phrase(
+    members: Sequence[str],
+    clauses: Sequence[list[str]],
+    weights: dict[str, float],
+    stop: frozenset[str],
+) -> str | None:
+    """The best phrase at least half of ``members`` (cut into ``clauses``) say (see the
+    module doc), as the first member that says it writes it; ``None`` when no phrase carries
+    a keyword."""
+    if not weights:  # a phrase scores by the weights of its words and bigrams
+        return None
+    common = stop | weights.keys()  # the words a counted phrase may hold, with numbers
     said: dict[tuple[str, ...], int] = {}
-    surface: dict[tuple[str, ...], str] = {}
+    first: dict[tuple[str, ...], tuple[int, int, int, int]] = {}  # member, clause, words i..j
     shortest, longest = PHRASE_WORDS
-    for text in members:
+    for m, member_clauses in enumerate(clauses):
         seen: set[tuple[str, ...]] = set()
-        for clause in _clauses(text):
-            words = [
-                (m.group().lower(), m.start(), m.end())
-                for m in _PHRASE_TOKEN.finditer(text, *clause)
-            ]
+        for c, clause in enumerate(member_clauses):
+            words = [w.lower() for w in _PHRASE_TOKEN.findall(clause)]
             # A keyword-shaped word under MIN_SHARE has no weight: no phrase that most members
             # say can hold it, so the phrases through it are not counted.
-            rare = [w not in stop and w not in weights and _TOKEN.fullmatch(w) is not None
-                    for w, _, _ in words]  # fmt: skip
-            for i, (first, start, _) in enumerate(words):
-                if first in stop or rare[i]:
+            rare = [w not in common and _keyword_shaped(w) for w in words]
+            n = len(words)
+            for i in range(n - shortest + 1):
+                if rare[i] or words[i] in stop:
                     continue
-                for j in range(i + 1, min(i + longest, len(words))):
+                for j in range(i + 1, min(i + longest, n)):
                     if rare[j]:
                         break
-                    last, _, end = words[j]
-                    if j < i + shortest - 1 or last in stop:
+                    if j < i + shortest - 1 or words[j] in stop:
                         continue
-                    key = tuple(w for w, _, _ in words[i : j + 1])
+                    key = tuple(words[i : j + 1])
                     if key not in seen:
                         seen.add(key)
                         said[key] = said.get(key, 0) + 1
-                        surface.setdefault(key, " ".join(text[start:end].split()))
+                        first.setdefault(key, (m, c, i, j))
     best, best_score = None, 0.0
     need = MIN_SHARE * len(members)
     for key, n in said.items():
@@ -169,7 +205,18 @@ def _phrase(members: Sequence[str], weights: dict[str, float], stop: frozenset[s
             score == best_score and best is not None and len(key) > len(best)
         ):
             best, best_score = key, score
-    return surface[best] if best is not None and best_score > 0 else None
+    if best is None or best_score <= 0:
+        return None
+    m, c, i, j = first[best]
+    text = members[m]
+    found = list(_PHRASE_TOKEN.finditer(text, *_clauses(text)[c]))
+    return " ".join(text[found[i].start() : found[j].end()].split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyword_shaped(word: str) -> bool:
+    """Whether ``word`` is a word :func:`cluster_labels` weighs (not a number or one letter)."""
+    return _TOKEN.fullmatch(word) is not None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -185,8 +232,10 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 def _pick(terms: np.ndarray, weight: np.ndarray, top: int) -> list[str]:
     """Best terms by maximal marginal relevance: weight (scaled to the best) against word
     overlap (Jaccard) with the terms already chosen; a term inside a chosen one ("diplomatic"
-    after "diplomatic ties") is never chosen."""
-    order = [i for i in np.argsort(-weight, kind="stable") if weight[i] > 0]
+    after "diplomatic ties") is never chosen. ``terms`` are in alphabetical order."""
+    words_in = np.array([str(t).count(" ") + 1 for t in terms], dtype=np.int64)
+    # best first; on a tie the bigram (it says more), then alphabetical (``terms``' order)
+    order = [int(i) for i in np.lexsort((-words_in, -weight)) if weight[i] > 0]
     if not order:
         return []
     relevance = {i: float(weight[i] / weight[order[0]]) for i in order}
