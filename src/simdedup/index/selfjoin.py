@@ -146,7 +146,10 @@ def knn_join(
         return best_ids, best
     probes = SelfJoin(0.0, nlist=nlist, nprobe=nprobe, seed=seed)._probes(x)
     for src, members, scores in _cell_blocks(probes, x):
-        scores[src[:, None] == members[None, :]] = -np.inf  # a row is not its own neighbour
+        # a row is not its own neighbour (members are in ascending order)
+        at = np.minimum(np.searchsorted(members, src), len(members) - 1)
+        own = np.flatnonzero(members[at] == src)
+        scores[own, at[own]] = -np.inf
         take = min(k, len(members))
         if take < len(members):
             part = np.argpartition(-scores, take - 1, axis=1)[:, :take]
@@ -194,7 +197,8 @@ def _cell_blocks(
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """``(queries, members, scores)`` blocks: cell by cell, the rows that probe the cell are
     compared with the rows whose own cell it is in one matrix product (BLAS speed; memory
-    bounded by :data:`BLOCK_CELLS`). A row meets each cell at most once."""
+    bounded by :data:`BLOCK_CELLS`). A row meets each cell at most once; a cell's members come
+    in ascending row order."""
     n, nprobe = probes.shape
     nlist = int(probes.max()) + 1 if n else 0
     home = probes[:, 0]

@@ -18,19 +18,24 @@ import re
 # skip horizontal space only ([ \t]*), so a run of blank lines is not rescanned from each.
 _NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|the))*"
 _BYLINE = re.compile(rf"^[ \t]*By ({_NAME})[ \t]*$", re.M)  # By AFP
+# each pattern with strings one of which a text must hold for it to match: a substring test
+# is far cheaper than a regex scan, and most texts name no source (7x faster on UN speeches)
 _PATTERNS = [
-    re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"),  # ARDENHOLM, Sept. 3 (VNA) --
-    re.compile(rf"^[ \t]*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M),  # (Xinhua) 18:45, Nov 19
-    re.compile(r"/([A-Z][A-Za-z]{1,12})/"),  # MOSCOW, May 5 /TASS/
-    re.compile(rf"(?:--|—|–)[ \t]*({_NAME})[ \t]*$", re.M),  # ... -- Reuters
-    re.compile(rf"^[ \t]*Sources?(?:\(s\))?:[ \t]*({_NAME})[ \t]*$", re.M | re.I),  # Source: X
-    re.compile(rf"\((?:With )?(?:input|reporting) from ({_NAME})\)", re.I),
-    _BYLINE,
+    (re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"), (")",)),  # ARDENHOLM, Sept. 3 (VNA) --
+    (re.compile(rf"^[ \t]*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M), (":",)),  # (Xinhua) 18:45
+    (re.compile(r"/([A-Z][A-Za-z]{1,12})/"), ("/",)),  # MOSCOW, May 5 /TASS/
+    (re.compile(rf"(?:--|—|–)[ \t]*({_NAME})[ \t]*$", re.M), ("--", "—", "–")),  # ... -- Reuters
+    (re.compile(rf"^[ \t]*Sources?(?:\(s\))?:[ \t]*({_NAME})[ \t]*$", re.M | re.I), (":",)),
+    (re.compile(rf"\((?:With )?(?:input|reporting) from ({_NAME})\)", re.I), ("(",)),
+    (_BYLINE, ("By ",)),
 ]
 # in running prose, weaker: used to order copies, not to name a document's outlet
 _PROSE = [
-    re.compile(rf",? (?:the )?({_NAME}) (?:reported|said in a report)\b"),
-    re.compile(rf"\baccording to (?:the )?({_NAME})\b"),
+    (
+        re.compile(rf",? (?:the )?({_NAME}) (?:reported|said in a report)\b"),
+        ("reported", "said in a report"),
+    ),
+    (re.compile(rf"\baccording to (?:the )?({_NAME})\b"), ("according to",)),
 ]
 _STANDALONE = re.compile(r"^[ \t]*([A-Z]{2,8})[ \t]*$", re.M)  # a "CGTN" line under the headline
 _TOP_LINES = 15
@@ -40,7 +45,9 @@ def wire_credits(text: str, prose: bool = True) -> list[str]:
     """The names ``text`` credits as its source, as written, first found first; ``prose=False``
     leaves out credits in running text ("..., X reported", "according to X")."""
     found: dict[str, None] = {}
-    for pattern in _PATTERNS + (_PROSE if prose else []):
+    for pattern, needles in _PATTERNS + (_PROSE if prose else []):
+        if not any(needle in text for needle in needles):
+            continue
         for match in pattern.finditer(text):
             found[_clean(match.group(1))] = None
     return [name for name in found if name]
