@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import simdedup
 from conftest import EXAMPLES, HashingEncoder
@@ -30,6 +32,28 @@ VNA = "Valdoria News Agency"
 )
 def test_wire_credits(text: str, credited: list[str]) -> None:
     assert wire_credits(text) == credited
+
+
+_PIECES = [
+    "(VNA)", " -- ", "—", "–", "/TASS/", "By AFP", "Source: ", "sources(s):", "Xinhua",
+    "(With input from ", "(reporting from ", ")", "18:45", ":", "\n", " ", "the ",
+    "Valdoria News Agency", " reported", " said in a report", "according to ", ", ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+def test_credit_patterns_only_skip_texts_they_cannot_match(pieces: list[str]) -> None:
+    """Each credit pattern runs only on texts holding one of its needles (a substring test):
+    the needles must be in every match, so the credits are those of every pattern run."""
+    from simdedup.io import credits
+
+    text = "".join(pieces)
+    every = {}
+    for pattern, _ in credits._PATTERNS + credits._PROSE:
+        for match in pattern.finditer(text):
+            every[credits._clean(match.group(1))] = None
+    assert wire_credits(text) == [name for name in every if name]
 
 
 def test_credits_name_outlets_by_name_or_initials() -> None:
