@@ -35,7 +35,7 @@ def test_wire_credits(text: str, credited: list[str]) -> None:
 
 
 _PIECES = [
-    "(VNA)", " -- ", "—", "–", "/TASS/", "By AFP", "Source: ", "sources(s):", "Xinhua",
+    "(VNA)", " -- ", "—", "–", "/TASS/", "By AFP", "Source: ", "Source(s): ", "Xinhua",
     "(With input from ", "(reporting from ", ")", "18:45", ":", "\n", " ", "the ",
     "Valdoria News Agency", " reported", " said in a report", "according to ", ", ",
 ]  # fmt: skip

@@ -19,7 +19,7 @@ import re
 _NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|the))*"
 _BYLINE = re.compile(rf"^[ \t]*By ({_NAME})[ \t]*$", re.M)  # By AFP
 # each pattern with strings one of which a text must hold for it to match: a substring test
-# is far cheaper than a regex scan, and most texts name no source (7x faster on UN speeches)
+# is far cheaper than a regex scan, and most texts name no source (5.9x on 292k UN paragraphs)
 _PATTERNS = [
     (re.compile(rf"\(({_NAME})\)\s*(?:--|—|–|-)\s"), (")",)),  # ARDENHOLM, Sept. 3 (VNA) --
     (re.compile(rf"^[ \t]*\(?({_NAME})\)\s+\d{{1,2}}:\d{{2}}", re.M), (":",)),  # (Xinhua) 18:45
