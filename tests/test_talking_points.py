@@ -9,10 +9,13 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date as Date
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, HashingEncoder
 from simdedup import Record, Store, TalkingPointFinder
@@ -473,3 +476,27 @@ def test_default_min_outlets_follows_the_corpus(real_encoder: object) -> None:
         store.add(records(one_outlet))
         result = TalkingPointFinder().fit(store).result_
         assert result.min_outlets == 1 and len(result.talking_points) >= 2  # not blanked out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dates(Date(1940, 1, 1), Date(2030, 12, 31)), min_size=1, max_size=6),
+    st.sampled_from(["week", "month"]),
+)
+def test_timeline_periods_are_those_of_stepping_day_by_day(days: list, unit: str) -> None:
+    """The timeline's periods come by arithmetic; they must be those the old code found by
+    stepping 7 (weeks) or 28 (months) days from the first member to the last."""
+    from simdedup.cluster.describe import _period, timeline
+
+    first, last = min(days), max(days)
+    stepped: list[str] = []
+    day = first
+    while True:
+        if not stepped or stepped[-1] != _period(day, unit):
+            stepped.append(_period(day, unit))
+        if day >= last:
+            break
+        day = min(Date.fromordinal(day.toordinal() + (7 if unit == "week" else 28)), last)
+    got = timeline([d.isoformat() for d in days], unit)
+    assert [p["period"] for p in got] == stepped
+    assert sum(p["count"] for p in got) == len(days)

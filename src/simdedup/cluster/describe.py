@@ -131,17 +131,18 @@ def timeline(dates: list[str | None], unit: str) -> list[dict[str, Any]]:
     if not days:
         return []
     counts = Counter(_period(day, unit) for day in days)
-    periods: list[str] = []
-    day = days[0]
-    while True:
-        label = _period(day, unit)
-        if not periods or periods[-1] != label:
-            periods.append(label)
-        if day >= days[-1]:
-            break
-        day = Date.fromordinal(day.toordinal() + (7 if unit == "week" else 28))
-        day = min(day, days[-1])
-    return [{"period": p, "count": counts.get(p, 0)} for p in periods]
+    return [{"period": p, "count": counts.get(p, 0)} for p in _periods(days[0], days[-1], unit)]
+
+
+def _periods(first: Date, last: Date, unit: str) -> list[str]:
+    """Every week or month from the one holding ``first`` to the one holding ``last``, by
+    arithmetic (a whole-corpus run describes thousands of talking points spanning decades)."""
+    if unit == "week":
+        monday = first.toordinal() - first.weekday()
+        weeks = (last.toordinal() - monday) // 7 + 1
+        return [_period(Date.fromordinal(monday + 7 * w), unit) for w in range(weeks)]
+    start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(start, end + 1)]
 
 
 def _period(day: Date, unit: str) -> str:
