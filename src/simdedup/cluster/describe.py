@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from simdedup.store.catalog import ParagraphTable, StoredParagraph
     from simdedup.store.store import Store
 
-COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (dedup default)
+COPY_THRESHOLD = 0.9  # a member this close to an earlier one is a copy of it (dedup's default
+# for all-MiniLM-L6-v2; a talking point passes the store's own: 0.91 for the claim model, 0.97
+# for the static model, whose unrelated long paragraphs often meet at 0.9)
+NEAR_BLOCK = 1024  # members compared with all the others in one matrix product
 
 
 def assign_ids(
@@ -59,16 +62,19 @@ def describe(
     unit: str,
     credits: dict[int, list[str]],
     units: list[tuple[ClaimUnit, ...]] | None = None,
+    copy_threshold: float = COPY_THRESHOLD,
 ) -> TalkingPoint:
     """A talking point from its paragraphs (any order), one unit vector each (the paragraph's,
     or the mean of its units in this talking point), the names their documents credit (by
-    document seq) and, in claim mode, each paragraph's units in it."""
+    document seq) and, in claim mode, each paragraph's units in it. Two members of different
+    documents at cosine ``copy_threshold`` or more (the store's dedup default) are a copy and
+    its source; every member that close to the representative makes the point ``reprints``."""
     units = units if units is not None else [() for _ in paras]
     order = sorted(range(len(paras)), key=lambda i: (paras[i].date or "~", paras[i].pid))
     paras, units = [paras[i] for i in order], [units[i] for i in order]
     vectors = vectors[order]
     sources = [Source(p.doc_id, p.outlet, p.date, credits.get(p.doc_seq, [])) for p in paras]
-    links = provenance.copies(sources, near_copies(paras, vectors))
+    links = provenance.copies(sources, near_copies(paras, vectors, copy_threshold))
     first, tie = provenance.first_seen(sources, links)
     # within a day, a paragraph the evidence puts after another comes after it
     order = sorted(
@@ -103,7 +109,7 @@ def describe(
         outlet_order=list(dict.fromkeys(p.outlet for p in paras if p.outlet)),
         timeline=timeline([p.date for p in paras], unit),
         members=members,
-        kind=REPRINTS if float(scores.min()) >= COPY_THRESHOLD else TALKING_POINT,
+        kind=REPRINTS if float(scores.min()) >= copy_threshold else TALKING_POINT,
         claim=claim,
         speakers=merge_spellings(dict(speakers)),
     )
@@ -115,13 +121,22 @@ def _last(paras: list[StoredParagraph]) -> Sighting:
     return Sighting(last.date, last.outlet, last.pid)
 
 
-def near_copies(paras: list[StoredParagraph], vectors: np.ndarray) -> list[list[int]]:
+def near_copies(
+    paras: list[StoredParagraph], vectors: np.ndarray, threshold: float = COPY_THRESHOLD
+) -> list[list[int]]:
     """For each member, the members of other documents it is a near-verbatim match of
-    (cosine >= COPY_THRESHOLD); one row at a time, so memory stays O(n)."""
+    (cosine >= ``threshold``), in ascending order; :data:`NEAR_BLOCK` rows per matrix product,
+    so memory stays O(n)."""
+    docs = np.unique([p.doc_id for p in paras], return_inverse=True)[1].reshape(-1)
     out: list[list[int]] = []
-    for i, p in enumerate(paras):
-        close = np.flatnonzero(vectors @ vectors[i] >= COPY_THRESHOLD)
-        out.append([int(j) for j in close if paras[j].doc_id != p.doc_id])
+    for start in range(0, len(paras), NEAR_BLOCK):
+        block = vectors[start : start + NEAR_BLOCK] @ vectors.T
+        rows, cols = np.nonzero(block >= threshold)
+        keep = docs[rows + start] != docs[cols]
+        rows, cols = rows[keep], cols[keep]
+        bounds = np.searchsorted(rows, np.arange(len(block) + 1))
+        found = cols.tolist()
+        out += [found[bounds[r] : bounds[r + 1]] for r in range(len(block))]
     return out
 
 
