@@ -48,7 +48,8 @@ def figures(text: str) -> frozenset[float]:
     tokens = [t.lower() for t in _TOKEN.findall(text)]
     for i, token in enumerate(tokens):
         value: float | None = None
-        digits = _DIGITS.match(token)
+        # only a token starting with a digit can hold one (\d is what isdecimal() accepts)
+        digits = _DIGITS.match(token) if token[0].isdecimal() else None
         if digits:
             number = digits.group(0)
             if len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100:

@@ -158,10 +158,14 @@ def _figure_conflicts(
     position = np.full(int(involved.max()) + 1, -1, dtype=np.int64)
     position[involved] = np.arange(len(involved))
     found = [figures(t) for t in texts([int(i) for i in involved])]
-    return np.array(
-        [figures_conflict(found[a], found[b]) for a, b in zip(position[src], position[dst])],
-        dtype=np.float32,
-    )
+    stated = np.array([bool(f) for f in found], dtype=bool)
+    a, b = position[src], position[dst]
+    both = np.flatnonzero(stated[a] & stated[b])  # a conflict needs figures on both sides
+    conflict = np.zeros(len(src), dtype=np.float32)
+    conflict[both] = [
+        figures_conflict(found[i], found[j]) for i, j in zip(a[both].tolist(), b[both].tolist())
+    ]
+    return conflict
 
 
 def average_linkage(
