@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -20,8 +21,8 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, HashingEncoder
 from simdedup import Record, Store, TalkingPointFinder
 from simdedup.cluster.figures import figures, figures_conflict
-from simdedup.cluster.keywords import cluster_keywords, cluster_labels
 from simdedup.cluster.linkage import ClaimClusterer, average_linkage
+from simdedup.cluster.naming import cluster_keywords, cluster_labels
 from simdedup.errors import InputError
 
 # A fictional news week: three claims told by several outlets in their own words, a wire copy,
@@ -149,6 +150,25 @@ def test_figures_conflict_only_when_both_state_disjoint_figures() -> None:
     assert not figures_conflict(figures("the 30th anniversary"), figures("an anniversary"))
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["30th", "1,200.5", "1994", "٣٠", "²", "half", "a", "century", "thirty",
+                         "twenty-five", "decades", "hundred", "ⅷ", "one", "x-ray", " ", ", "]),
+        max_size=12,
+    ).map("".join)
+)  # fmt: skip
+def test_figures_skip_only_tokens_that_cannot_be_digits(text: str) -> None:
+    """figures() tries the digit pattern only on tokens whose first character is a decimal
+    digit; every token it skips must be one the pattern would not have matched."""
+    from simdedup.cluster import figures as module
+
+    tokens = [t.lower() for t in module._TOKEN.findall(text)]
+    for token in tokens:
+        assert (module._DIGITS.match(token) is not None) == token[0].isdecimal()
+    assert all(chr(c).isdecimal() == bool(re.match(r"\d", chr(c))) for c in range(0x3000))
+
+
 # -- sparse average linkage ------------------------------------------------------------------
 
 
@@ -259,6 +279,54 @@ def test_term_matrix_is_count_vectorizers_and_clauses_the_old_regexs() -> None:
     assert list(terms) == list(vectorizer.get_feature_names_out())
     assert (matrix != expected).nnz == 0 and matrix.shape == expected.shape
     assert keywords._term_matrix([["the"], []], stop) is None
+
+
+def _example_clusters() -> tuple[list[list[str]], list[str]]:
+    """The sample corpus's paragraphs, a few to a cluster, and some left over as background."""
+    docs = [json.loads(line)["text"] for line in (EXAMPLES / "corpus.jsonl").open()]
+    texts = [p for doc in docs for p in doc.split("\n\n")]
+    sizes = [1 + i % 5 for i in range(60)]
+    cuts = np.cumsum([0, *sizes])
+    return [texts[a:b] for a, b in itertools.pairwise(cuts)], texts[cuts[-1] :]
+
+
+def test_labels_from_worker_processes_are_the_same() -> None:
+    """Naming in two processes (each a part, the idf merged here) gives the labels one does."""
+    from simdedup.cluster.naming import _split
+
+    clusters, background = _example_clusters()
+    one = cluster_labels(clusters, background, workers=1)
+    assert sum(bool(label) for label, _ in one) > 25 and sum(bool(k) for _, k in one) > 50
+    assert cluster_labels(clusters, background, workers=2) == one
+    assert cluster_labels(clusters, background, workers=3) == one
+    for n in (1, 2, 3, 7):
+        parts = _split(clusters, n)
+        assert [c for part in parts for c in part] == clusters and 1 <= len(parts) <= n
+    sizes = [sum(len(c) for c in part) for part in _split(clusters, 2)]
+    assert abs(sizes[0] - sizes[1]) <= 5  # about equal texts (a cluster has at most 5)
+
+
+def test_worker_processes_do_not_rerun_a_script_without_a_main_guard(tmp_path: Path) -> None:
+    """A spawned worker imports its parent's __main__; a user's script with no
+    ``if __name__ == "__main__":`` would run again there. simdedup hides it from them."""
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import json, sys\n"
+        "from simdedup.cluster.naming import cluster_labels\n"
+        "print('script ran', file=sys.stderr)\n"
+        f"texts = [json.loads(l)['text'] for l in open({str(EXAMPLES / 'corpus.jsonl')!r})]\n"
+        "clusters = [texts[i : i + 3] for i in range(0, 90, 3)]\n"
+        "print(json.dumps(cluster_labels(clusters, texts[90:], workers=2)))\n"
+    )
+    got = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert got.stderr.count("script ran") == 1, got.stderr
+    assert "worker processes failed" not in got.stderr
+    texts = [json.loads(line)["text"] for line in (EXAMPLES / "corpus.jsonl").open()]
+    clusters = [texts[i : i + 3] for i in range(0, 90, 3)]
+    expected = cluster_labels(clusters, texts[90:], workers=1)
+    assert [tuple(x) for x in json.loads(got.stdout)] == [tuple(x) for x in expected]
 
 
 # -- the finder, real model ------------------------------------------------------------------
@@ -500,3 +568,35 @@ def test_timeline_periods_are_those_of_stepping_day_by_day(days: list, unit: str
     got = timeline([d.isoformat() for d in days], unit)
     assert [p["period"] for p in got] == stepped
     assert sum(p["count"] for p in got) == len(days)
+
+
+def test_copies_and_reprints_take_the_stores_near_verbatim_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two members at cosine 0.93 are copies at all-MiniLM-L6-v2's 0.9, not at the static
+    model's 0.97 (its unrelated long paragraphs often meet at 0.9); near_copies lists each
+    member's partners of other documents in ascending order, as comparing one row at a time."""
+    from simdedup.cluster.describe import describe, near_copies
+    from simdedup.duplicates.groups import default_threshold
+    from simdedup.store.catalog import StoredParagraph
+
+    def para(i: int, doc: str, day: str) -> StoredParagraph:
+        return StoredParagraph(i, doc, 0, doc.upper(), day, None, f"text {i}", i, i, 0, 6)
+
+    paras = [para(0, "a", "2024-01-01"), para(1, "b", "2024-01-02"), para(2, "c", "2024-01-03")]
+    vectors = unit([[1.0, 0.0, 0.0], [0.93, 0.3676, 0.0], [0.6, 0.0, 0.8]])
+    assert default_threshold("static") == 0.97 and default_threshold("onnx-int8") == 0.9
+    loose = describe("tp-x", paras, vectors, (None, ["k"]), "month", {}, None, 0.9)
+    strict = describe("tp-x", paras, vectors, (None, ["k"]), "month", {}, None, 0.97)
+    assert {m.pid: m.copies for m in loose.members} == {"a:0": None, "b:0": "a:0", "c:0": None}
+    assert all(m.copies is None for m in strict.members)
+    rng = np.random.default_rng(3)
+    many = np.repeat(rng.normal(size=(40, 8)), 3, axis=0) + 0.05 * rng.normal(size=(120, 8))
+    many /= np.linalg.norm(many, axis=1, keepdims=True)
+    monkeypatch.setattr("simdedup.cluster.describe.NEAR_BLOCK", 7)  # several blocks
+    docs = [para(i, f"d{i % 50}", "2024-01-01") for i in range(120)]
+    expected = [
+        [j for j in np.flatnonzero(many @ many[i] >= 0.95) if docs[j].doc_id != docs[i].doc_id]
+        for i in range(120)
+    ]
+    assert near_copies(docs, many, 0.95) == [[int(j) for j in e] for e in expected]

@@ -13,10 +13,11 @@ chosen by maximal marginal relevance (MMR, as BERTopic's representations): each 
 is the one whose weight, less its word overlap with those already chosen, is highest (on
 equal weights a bigram before a word, then alphabetical order).
 
-A label (:func:`cluster_labels`) is a phrase at least half the members say, as written: a run
-of 2-6 words inside one clause (no punctuation across it) that neither starts nor ends with a
-stop word, scored by the c-TF-IDF weights of its words and bigrams times the share of members
-that say it; a talking point with no such phrase is labelled by its top keywords.
+A label (:func:`simdedup.cluster.naming.cluster_labels`) is a phrase at least half the members
+say, as written: a run of 2-6 words inside one clause (no punctuation across it) that neither
+starts nor ends with a stop word, scored by the c-TF-IDF weights of its words and bigrams times
+the share of members that say it; a talking point with no such phrase is labelled by its top
+keywords.
 """
 
 from __future__ import annotations
@@ -78,49 +79,55 @@ REPORTING = frozenset(
 )
 
 
-def cluster_keywords(
-    clusters: Sequence[Sequence[str]], background: Sequence[str], top: int = 5
-) -> list[list[str]]:
-    """The ``top`` keywords (unigrams or bigrams) of each cluster of texts, best first."""
-    return [keywords for _, keywords in cluster_labels(clusters, background, top)]
+class Part:
+    """Some clusters' texts cut into clauses, with the terms each cluster's texts hold:
+    ``terms`` (alphabetical), ``counts`` (clusters x terms, how many of a cluster's texts hold
+    each term) and ``df`` (how many texts hold each term). The weights need every part's
+    ``df`` (:func:`idf`), so :meth:`labels` takes the idf of this part's terms."""
+
+    def __init__(self, clusters: Sequence[Sequence[str]], stop: frozenset[str]) -> None:
+        from scipy.sparse import csr_matrix
+
+        self.clusters = clusters
+        self.stop = stop
+        self.sizes = np.array([len(c) for c in clusters], dtype=np.float64)
+        texts = [t for cluster in clusters for t in cluster]
+        self.clauses = [_BREAK.split(t) for t in texts]  # for keywords and labels
+        found = _term_matrix(self.clauses, stop)
+        if found is None:  # nothing but stop words
+            self.terms = np.zeros(0, dtype=object)
+            self.counts = csr_matrix((len(clusters), 0))
+        else:
+            matrix, self.terms = found
+            owner = np.repeat(np.arange(len(clusters)), [len(c) for c in clusters])
+            classes = csr_matrix(
+                (np.ones(len(texts)), (owner, np.arange(len(texts)))),
+                shape=(len(clusters), len(texts)),
+            )
+            self.counts = (classes @ matrix).tocsr()  # sparse: clusters x vocabulary is large
+            self.counts.sort_indices()  # alphabetical order: ties between keywords go by it
+        self.df = np.asarray(self.counts.sum(axis=0)).reshape(-1)
+
+    def labels(self, idf: np.ndarray, top: int) -> list[tuple[str | None, list[str]]]:
+        """Each cluster's label and keywords, given the idf of :attr:`terms`."""
+        out: list[tuple[str | None, list[str]]] = []
+        starts = np.cumsum([0, *(len(c) for c in self.clusters)])
+        counts = self.counts
+        for c, members in enumerate(self.clusters):
+            lo, hi = counts.indptr[c], counts.indptr[c + 1]
+            indices, share = counts.indices[lo:hi], counts.data[lo:hi] / max(self.sizes[c], 1.0)
+            keep = share >= MIN_SHARE
+            indices, weight = indices[keep], share[keep] ** 2 * idf[indices[keep]]
+            weights = dict(zip(self.terms[indices].tolist(), weight.tolist()))
+            label = _phrase(members, self.clauses[starts[c] : starts[c + 1]], weights, self.stop)
+            out.append((label, _pick(self.terms[indices], weight, top)))
+        return out
 
 
-def cluster_labels(
-    clusters: Sequence[Sequence[str]], background: Sequence[str], top: int = 5
-) -> list[tuple[str | None, list[str]]]:
-    """A label phrase (or ``None``) and the ``top`` keywords of each cluster of texts."""
-    from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    if not clusters:
-        return []
-    texts = [t for cluster in clusters for t in cluster] + list(background)
-    clauses = [_BREAK.split(t) for t in texts]  # each text's clauses, for keywords and labels
-    owner = np.repeat(np.arange(len(clusters) + 1), [*(len(c) for c in clusters), len(background)])
-    stop = ENGLISH_STOP_WORDS | REPORTING
-    counts = _term_matrix(clauses, stop)
-    if counts is None:  # nothing but stop words
-        return [(None, []) for _ in clusters]
-    matrix, terms = counts
-    classes = csr_matrix(
-        (np.ones(len(texts)), (owner, np.arange(len(texts)))), shape=(len(clusters) + 1, len(texts))
-    )
-    per_class = (classes @ matrix).tocsr()  # sparse: clusters x vocabulary can be large
-    per_class.sort_indices()  # terms in alphabetical order: ties between keywords go by it
-    sizes = np.bincount(owner, minlength=len(clusters) + 1).astype(np.float64)
-    total = np.asarray(per_class.sum(axis=0)).reshape(-1)
-    idf = np.log1p(sizes.mean() / np.maximum(total, 1.0))
-    out: list[tuple[str | None, list[str]]] = []
-    starts = np.cumsum([0, *(len(c) for c in clusters)])
-    for c, members in enumerate(clusters):
-        lo, hi = per_class.indptr[c], per_class.indptr[c + 1]
-        indices, share = per_class.indices[lo:hi], per_class.data[lo:hi] / max(sizes[c], 1.0)
-        keep = share >= MIN_SHARE
-        indices, weight = indices[keep], share[keep] ** 2 * idf[indices[keep]]
-        weights = dict(zip(terms[indices].tolist(), weight.tolist()))
-        label = _phrase(members, clauses[starts[c] : starts[c + 1]], weights, stop)
-        out.append((label, _pick(terms[indices], weight, top)))
-    return out
+def idf(n_texts: int, n_classes: int, df: np.ndarray) -> np.ndarray:
+    """c-TF-IDF's ``log(1 + A / f)`` per term: ``A`` the mean texts per class (the clusters
+    and the background), ``f`` the texts holding the term over all classes (``df``)."""
+    return np.log1p((n_texts / n_classes) / np.maximum(df.astype(np.float64), 1.0))
 
 
 def _term_matrix(
@@ -215,7 +222,7 @@ def _phrase(
 
 @functools.lru_cache(maxsize=1 << 16)
 def _keyword_shaped(word: str) -> bool:
-    """Whether ``word`` is a word :func:`cluster_labels` weighs (not a number or one letter)."""
+    """Whether ``word`` is a word the weights hold (not a number or one letter)."""
     return _TOKEN.fullmatch(word) is not None
 
 

@@ -31,7 +31,7 @@ from simdedup.checks import check_date, check_int, check_number
 from simdedup.cluster.describe import assign_ids, corpus_summary, describe
 from simdedup.cluster.linkage import STATIC_THRESHOLD, ClaimClusterer, centred, model_defaults
 from simdedup.cluster.result import TalkingPoint, TalkingPointsResult
-from simdedup.duplicates.groups import members_by_label
+from simdedup.duplicates.groups import default_threshold, members_by_label
 from simdedup.errors import InputError
 from simdedup.paragraph import ClaimUnit
 from simdedup.store.inputs import Corpus, load, make_encoder_for
@@ -378,6 +378,7 @@ class TalkingPointFinder:
             unit=self.unit_,
         )
         n_units = len(items.units) if items.units is not None else 0  # items past: paragraphs
+        copy_threshold = default_threshold(store.backend, store.model)  # near-verbatim: dedup's
         for (tp_id, members), label in zip(kept, named):
             paragraphs, groups = np.unique(items.paragraph[members], return_inverse=True)
             vectors = np.zeros((len(paragraphs), items.vectors.shape[1]), dtype=np.float32)
@@ -387,7 +388,7 @@ class TalkingPointFinder:
             units = None
             if items.units is not None:
                 units = _member_units(items.units, paragraphs, groups.reshape(-1), members, paras)
-            tp = describe(tp_id, paras, vectors, label, period, credits, units)
+            tp = describe(tp_id, paras, vectors, label, period, credits, units, copy_threshold)
             result.talking_points.append(tp)
         order = sorted(
             range(len(kept)),
@@ -421,7 +422,7 @@ class TalkingPointFinder:
     ) -> list[tuple[str | None, list[str]]]:
         """Each kept cluster's label and keywords, against a sample of the other texts. A member
         paragraph counts once: its whole text when it joined as a whole, else its units'."""
-        from simdedup.cluster.keywords import cluster_labels
+        from simdedup.cluster.naming import cluster_labels
 
         clustered = np.zeros(len(items.vectors), dtype=bool)
         for _, members in kept:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
+from simdedup.processes import hidden_main
 from simdedup.units.split import Parsed, UnitSplitter
 
 PARALLEL_MIN = 8_192  # paragraphs to cut before more than one process is used
@@ -51,7 +52,8 @@ def parse_chunks(
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         pending: deque[Future[list[str]]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_parse, settings, chunk))
+            with hidden_main():  # a worker starts at a submit: it needs none of the script
+                pending.append(pool.submit(_parse, settings, chunk))
             if len(pending) > 2 * workers:  # bounded: texts are not all sent at once
                 yield [Parsed.loads(p) for p in pending.popleft().result()]
         while pending:
