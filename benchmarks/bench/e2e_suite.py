@@ -46,7 +46,8 @@ def _labels_summary(labels: np.ndarray) -> dict[str, int]:
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Runs in a fresh process: the simdedup CLI; wall time and the child's peak memory."""
+    """Runs in a fresh process: the simdedup CLI; wall time and the child's peak memory (its
+    own peak, or the peak sum of it and its worker processes, sampled every 50 ms, if more)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -57,8 +58,9 @@ def run_cli(args: list[str], env: dict[str, str]) -> dict[str, Any]:
             text=True,
         )
         peak = 0.0
-        while proc.poll() is None:  # VmHWM is the child's own peak; read it until it exits
-            peak = max(peak, common.peak_rss_mb(proc.pid))
+        while proc.poll() is None:  # VmHWM is the child's own peak; read it until it exits,
+            # with the memory of its worker processes (labels, the parser) added while they run
+            peak = max(peak, common.peak_rss_mb(proc.pid), common.tree_rss_mb(proc.pid))
             time.sleep(0.05)
         wall = time.perf_counter() - started
         out.seek(0)
