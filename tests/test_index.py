@@ -27,6 +27,9 @@ def test_choose_kind_cutoffs() -> None:
     assert choose_kind(FLAT_MAX) == "flat"
     assert choose_kind(FLAT_MAX + 1) == "hnsw"
     assert choose_kind(HNSW_MAX + 1) == "ivf"
+    assert choose_kind(FLAT_MAX + 1, static=True) == "flat"  # --fast: no graph to wait for
+    assert choose_kind(HNSW_MAX, static=True) == "flat"
+    assert choose_kind(HNSW_MAX + 1, static=True) == "ivf"
 
 
 def test_flat_is_exact() -> None:

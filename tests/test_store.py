@@ -237,6 +237,23 @@ def test_index_kind_override_rebuilds(tmp_path: Path, fake_encoder: HashingEncod
         assert store.index.kind_ == "hnsw" and store.index_setting == "hnsw"
 
 
+def test_auto_index_of_a_static_store_stays_flat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past FLAT_MAX rows ``auto`` builds HNSW, but not for a static (--fast) model's store."""
+
+    class Static(HashingEncoder):
+        backend = "static"
+
+    monkeypatch.setattr("simdedup.index.vectors.FLAT_MAX", 3)
+    records = [Record(f"d{i}", f"Paragraph number {i} about the grain corridor.") for i in range(8)]
+    for name, encoder in (("plain", HashingEncoder()), ("static", Static())):
+        with Store.open_or_create(tmp_path / name, encoder=encoder) as store:
+            store.add(records)
+            assert store.backend == name.replace("plain", "custom")
+            assert store.index.kind_ == ("hnsw" if name == "plain" else "flat")
+
+
 def test_memory_store_uses_user_cache(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
     cache = tmp_path / "cache" / "embeddings.sqlite"
     with Store.memory(encoder=fake_encoder, cache=cache) as store:

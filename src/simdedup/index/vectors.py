@@ -12,6 +12,10 @@ rows                      kind        why
 50,001 - 1,000,000        hnsw        M=32 graph, sub-millisecond queries, adds cheaply
 > 1,000,000               ivf         IVF-Flat, nlist ~ 4 sqrt(n): builds fast, less memory
 ========================  ==========  ==================================================
+
+A store of static (``--fast``) vectors stays ``flat`` up to 1,000,000 rows: its first look
+should not wait for a graph (HNSW took 45 s on 292k UNGDC paragraphs and found 93 % of the
+exact top 10), and its 256 dimensions keep an exact query at 20 ms there.
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ HNSW_MAX = 1_000_000
 HNSW_RANGE_BATCH = 512  # queries per HNSW range-search call (see range_search)
 
 
-def choose_kind(n: int) -> str:
-    """The index kind ``auto`` picks for ``n`` rows."""
-    if n <= FLAT_MAX:
+def choose_kind(n: int, static: bool = False) -> str:
+    """The index kind ``auto`` picks for ``n`` rows (of a static model's vectors: ``static``)."""
+    if n <= (HNSW_MAX if static else FLAT_MAX):
         return "flat"
     if n <= HNSW_MAX:
         return "hnsw"

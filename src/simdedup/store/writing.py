@@ -174,7 +174,9 @@ def _update_index(store: Store, new_hashes: list[str], stats: AddStats) -> Path 
     catalog = store.catalog
     orphans = catalog.orphan_rows()
     total = catalog.scalar("SELECT COUNT(*) FROM vectors") + len(new_hashes)
-    kind = choose_kind(total - orphans) if store.index_setting == "auto" else store.index_setting
+    kind = store.index_setting
+    if kind == "auto":
+        kind = choose_kind(total - orphans, static=store.backend == "static")
     trained = catalog.int_meta("index_trained_rows")
     rebuild = (
         catalog.meta("index_kind", "") != kind
