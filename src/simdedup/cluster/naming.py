@@ -25,6 +25,7 @@ from multiprocessing import get_context
 
 import numpy as np
 
+from simdedup.checks import check_optional_int
 from simdedup.cluster.keywords import REPORTING, Part, idf
 from simdedup.processes import hidden_main
 
@@ -55,6 +56,7 @@ def cluster_labels(
     :data:`MAX_WORKERS`, for :data:`PARALLEL_MIN` texts or more)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    check_optional_int(workers, "workers")
     if not clusters:
         return []
     stop = ENGLISH_STOP_WORDS | REPORTING
@@ -62,18 +64,17 @@ def cluster_labels(
     if workers is None:
         workers = _cores() if n_texts >= PARALLEL_MIN else 1
     workers = max(1, min(workers, len(clusters)))
-    rest = Part([background], stop)
     if workers > 1:
         try:
-            return _in_processes(_split(clusters, workers), rest, n_texts, stop, top)
+            return _in_processes(_split(clusters, workers), background, stop, top)
         except BrokenProcessPool as e:
             _log.warning(f"labels: worker processes failed ({e}); naming in this process")
-    part = Part(clusters, stop)
+    part, rest = Part(clusters, stop), Part([background], stop)
     return part.labels(_merged([part, rest], n_texts, len(clusters) + 1)[0], top)
 
 
 def _in_processes(
-    chunks: list[Sequence[Sequence[str]]], rest: Part, n_texts: int, stop: frozenset[str], top: int
+    chunks: list[Sequence[Sequence[str]]], background: Sequence[str], stop: frozenset[str], top: int
 ) -> Labels:
     """The first chunk here, each other one in a process of its own, side by side."""
     with ExitStack() as stack:
@@ -83,8 +84,9 @@ def _in_processes(
         ]
         with hidden_main():  # the workers need none of the script that started them
             counting = [pool.submit(_count, chunk, stop) for pool, chunk in zip(pools, chunks[1:])]
-        here = Part(chunks[0], stop)
+        here, rest = Part(chunks[0], stop), Part([background], stop)
         parts: list[Part | _Counted] = [here, *(_Counted(*f.result()) for f in counting)]
+        n_texts = sum(len(c) for chunk in chunks for c in chunk) + len(background)
         n_classes = sum(len(c) for c in chunks) + 1
         idfs = _merged([*parts, rest], n_texts, n_classes)
         naming = [pool.submit(_labels, part_idf, top) for pool, part_idf in zip(pools, idfs[1:])]
