@@ -77,13 +77,22 @@ def peak_rss_mb(pid: int | str = "self") -> float:
 
     Not ``ru_maxrss``: Linux carries it over fork and exec, so a spawned worker would report
     the parent's peak when that is higher."""
+    peak = _status_mb(pid, "VmHWM")
+    if peak is not None:
+        return peak
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
+
+
+def _status_mb(pid: int | str, key: str) -> float | None:
+    """A memory line (``VmHWM``, ``VmRSS``) of ``/proc/PID/status`` in MiB; ``None`` when the
+    process or the line is not there."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
+    return None
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -100,12 +109,7 @@ def tree_rss_mb(pid: int) -> float:
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
+        total += _status_mb(p, "VmRSS") or 0.0
     return total
 
 

@@ -1,4 +1,5 @@
-"""Worker processes started without re-running the script that started them.
+"""Worker processes: how many to start, and starting them without re-running the script that
+started them.
 
 A ``spawn``ed process imports the parent's ``__main__`` first (as ``__mp_main__``), so a user's
 script without an ``if __name__ == "__main__":`` guard would run again in every worker, reach
@@ -8,6 +9,7 @@ data, so while they start, the main module's name and path are hidden from ``mul
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -15,6 +17,13 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _MISSING = object()
+
+
+def cores(limit: int) -> int:
+    """The CPU cores this process may run on (its affinity where the OS says), at most
+    ``limit``: how many worker processes a parallel step starts."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(limit, n or 1))
 
 
 @contextmanager

@@ -90,7 +90,7 @@ class Part:
 
         self.clusters = clusters
         self.stop = stop
-        self.sizes = np.array([len(c) for c in clusters], dtype=np.float64)
+        self.sizes = np.array([len(c) for c in clusters], dtype=np.int64)
         texts = [t for cluster in clusters for t in cluster]
         self.clauses = [_BREAK.split(t) for t in texts]  # for keywords and labels
         found = _term_matrix(self.clauses, stop)
@@ -99,7 +99,7 @@ class Part:
             self.counts = csr_matrix((len(clusters), 0))
         else:
             matrix, self.terms = found
-            owner = np.repeat(np.arange(len(clusters)), [len(c) for c in clusters])
+            owner = np.repeat(np.arange(len(clusters)), self.sizes)
             classes = csr_matrix(
                 (np.ones(len(texts)), (owner, np.arange(len(texts)))),
                 shape=(len(clusters), len(texts)),
@@ -111,11 +111,11 @@ class Part:
     def labels(self, idf: np.ndarray, top: int) -> list[tuple[str | None, list[str]]]:
         """Each cluster's label and keywords, given the idf of :attr:`terms`."""
         out: list[tuple[str | None, list[str]]] = []
-        starts = np.cumsum([0, *(len(c) for c in self.clusters)])
+        starts = np.concatenate([[0], np.cumsum(self.sizes)])
         counts = self.counts
         for c, members in enumerate(self.clusters):
             lo, hi = counts.indptr[c], counts.indptr[c + 1]
-            indices, share = counts.indices[lo:hi], counts.data[lo:hi] / max(self.sizes[c], 1.0)
+            indices, share = counts.indices[lo:hi], counts.data[lo:hi] / max(self.sizes[c], 1)
             keep = share >= MIN_SHARE
             indices, weight = indices[keep], share[keep] ** 2 * idf[indices[keep]]
             weights = dict(zip(self.terms[indices].tolist(), weight.tolist()))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +26,7 @@ import numpy as np
 
 from simdedup.checks import check_optional_int
 from simdedup.cluster.keywords import REPORTING, Part, idf
-from simdedup.processes import hidden_main
+from simdedup.processes import cores, hidden_main
 
 PARALLEL_MIN = 40_000  # texts to name before more than one process is used (start-up ~1 s)
 MAX_WORKERS = 8
@@ -62,11 +61,11 @@ def cluster_labels(
     stop = ENGLISH_STOP_WORDS | REPORTING
     n_texts = sum(len(c) for c in clusters) + len(background)
     if workers is None:
-        workers = _cores() if n_texts >= PARALLEL_MIN else 1
-    workers = max(1, min(workers, len(clusters)))
+        workers = cores(MAX_WORKERS) if n_texts >= PARALLEL_MIN else 1
+    workers = min(workers, len(clusters))
     if workers > 1:
         try:
-            return _in_processes(_split(clusters, workers), background, stop, top)
+            return _in_processes(_split(clusters, workers), background, n_texts, stop, top)
         except BrokenProcessPool as e:
             _log.warning(f"labels: worker processes failed ({e}); naming in this process")
     part, rest = Part(clusters, stop), Part([background], stop)
@@ -74,7 +73,11 @@ def cluster_labels(
 
 
 def _in_processes(
-    chunks: list[Sequence[Sequence[str]]], background: Sequence[str], stop: frozenset[str], top: int
+    chunks: list[Sequence[Sequence[str]]],
+    background: Sequence[str],
+    n_texts: int,
+    stop: frozenset[str],
+    top: int,
 ) -> Labels:
     """The first chunk here, each other one in a process of its own, side by side."""
     with ExitStack() as stack:
@@ -86,7 +89,6 @@ def _in_processes(
             counting = [pool.submit(_count, chunk, stop) for pool, chunk in zip(pools, chunks[1:])]
         here, rest = Part(chunks[0], stop), Part([background], stop)
         parts: list[Part | _Counted] = [here, *(_Counted(*f.result()) for f in counting)]
-        n_texts = sum(len(c) for chunk in chunks for c in chunk) + len(background)
         n_classes = sum(len(c) for c in chunks) + 1
         idfs = _merged([*parts, rest], n_texts, n_classes)
         naming = [pool.submit(_labels, part_idf, top) for pool, part_idf in zip(pools, idfs[1:])]
@@ -123,11 +125,6 @@ def _split(clusters: Sequence[Sequence[str]], n: int) -> list[Sequence[Sequence[
     cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n) / n, side="right")
     bounds = [0, *sorted({int(c) for c in cuts if 0 < c < len(clusters)}), len(clusters)]
     return [clusters[a:b] for a, b in itertools.pairwise(bounds)]
-
-
-def _cores() -> int:
-    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(MAX_WORKERS, n or 1))
 
 
 def _count(clusters: Sequence[Sequence[str]], stop: frozenset[str]) -> tuple[list[str], np.ndarray]:

@@ -8,13 +8,12 @@ threads) are what scales it; below :data:`PARALLEL_MIN` paragraphs starting work
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
-from simdedup.processes import hidden_main
+from simdedup.processes import cores, hidden_main
 from simdedup.units.split import Parsed, UnitSplitter
 
 PARALLEL_MIN = 8_192  # paragraphs to cut before more than one process is used
@@ -29,15 +28,7 @@ def workers_for(splitter: UnitSplitter, n: int) -> int:
         return max(1, splitter.workers)
     if n < PARALLEL_MIN:
         return 1
-    return max(
-        1,
-        min(
-            MAX_WORKERS,
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1,
-        ),
-    )
+    return cores(MAX_WORKERS)
 
 
 def parse_chunks(
