@@ -254,6 +254,34 @@ def test_auto_index_of_a_static_store_stays_flat(
             assert store.index.kind_ == ("hnsw" if name == "plain" else "flat")
 
 
+def test_vectors_in_a_snapshot_come_from_the_flat_index(
+    tmp_path: Path, fake_encoder: HashingEncoder
+) -> None:
+    """Inside a snapshot a flat index gives the rows' vectors (the cache's, bit for bit); with
+    its file damaged, or with another kind of index, the cache gives them."""
+    store = build(tmp_path, fake_encoder)
+    rows = np.array([3, 0, 3, 1])
+    cached = store.vectors(rows)
+    assert cached.shape == (4, store.dim) and not store.catalog.in_read
+    with store.snapshot():
+        held = store._flat_vectors()
+        assert held is not None and not held.flags.writeable
+        from_index = store.vectors(rows)
+        assert np.array_equal(from_index, cached) and from_index.flags.writeable
+        assert np.array_equal(store.vectors(), store.vectors(np.arange(len(held))))
+    file = next((tmp_path / "s").glob("index-*.faiss"))
+    file.write_bytes(file.read_bytes()[:-8] + b"damaged!")
+    store.close()
+    with Store.open(tmp_path / "s", encoder=HashingEncoder()) as store, store.snapshot():
+        assert store._flat_vectors() is None  # fails its checksum: the cache answers
+        assert np.array_equal(store.vectors(rows), cached)
+    with Store.open(tmp_path / "s", encoder=HashingEncoder(), index="hnsw") as store:
+        store.add([Record("x", "One more paragraph, long enough to be indexed by the store.")])
+        with store.snapshot():
+            assert store._flat_vectors() is None
+            assert np.array_equal(store.vectors(rows), cached)
+
+
 def test_memory_store_uses_user_cache(tmp_path: Path, fake_encoder: HashingEncoder) -> None:
     cache = tmp_path / "cache" / "embeddings.sqlite"
     with Store.memory(encoder=fake_encoder, cache=cache) as store:

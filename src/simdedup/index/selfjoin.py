@@ -35,7 +35,7 @@ QUERY_BATCH = 4096  # rows per range-search call; bounds the memory of one call'
 KNN_QUERY_BATCH = 4096  # rows per k-NN search call of index_graph
 TRAIN_PER_CELL = 64  # k-means training rows per cell (a seeded sample)
 DEFAULT_NPROBE = 8
-BLOCK_CELLS = 1 << 24  # similarity-matrix entries per block (64 MiB of float32)
+BLOCK_CELLS = 1 << 24  # query rows x cell rows per range search (bounds what one returns)
 
 
 class SelfJoin:
@@ -184,10 +184,19 @@ def _cell_pairs(
     probes: np.ndarray, x: np.ndarray, threshold: float
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """``(src, dst, score)`` of every row against the rows living in each of its probed cells,
-    for the pairs scoring at least ``threshold``."""
-    for src, members, scores in _cell_blocks(probes, x):
-        i, j = np.nonzero(scores >= threshold)
-        yield src[i], members[j], scores[i, j]
+    for the pairs scoring at least ``threshold``: a FAISS range search of the rows that probe
+    a cell against its rows (BLAS products, filtered in C++; 1.7x numpy's product and
+    ``nonzero`` on 292k UNGDC texts, the same pairs)."""
+    import faiss
+
+    for src, members in _cells(probes):
+        cell = faiss.IndexFlatIP(x.shape[1])
+        cell.add(x[members])
+        step = max(1, BLOCK_CELLS // len(members))
+        for start in range(0, len(src), step):
+            queries = src[start : start + step]
+            lims, scores, found = cell.range_search(x[queries], threshold)
+            yield np.repeat(queries, np.diff(lims).astype(np.int64)), members[found], scores
 
 
 def _cells(probes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -206,20 +215,6 @@ def _cells(probes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         queries = by_probe[probe_bounds[cell] : probe_bounds[cell + 1]] // nprobe
         if len(members) and len(queries):
             yield queries, members
-
-
-def _cell_blocks(
-    probes: np.ndarray, x: np.ndarray
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``(queries, members, scores)`` blocks of :func:`_cells`: the rows that probe a cell
-    compared with its rows in one matrix product (BLAS speed; memory bounded by
-    :data:`BLOCK_CELLS`)."""
-    for queries, members in _cells(probes):
-        target = x[members].T
-        step = max(1, BLOCK_CELLS // len(members))
-        for start in range(0, len(queries), step):
-            src = queries[start : start + step]
-            yield src, members, x[src] @ target
 
 
 def unique_pairs(

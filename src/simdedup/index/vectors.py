@@ -177,10 +177,17 @@ class VectorIndex:
         ids = np.concatenate([p[2] for p in parts]).astype(np.int64)
         return lims, distances, ids
 
-    def stored_vectors(self) -> np.ndarray:
+    def stored_vectors(self, view: bool = False) -> np.ndarray:
         """Every row's vector as the index holds it, in row order (``simdedup check --full``
-        compares them with the embedding cache)."""
+        compares them with the embedding cache). With ``view``, a flat index's rows are
+        returned in place, read-only: valid while this index lives, and no copy."""
         index = self._index()
+        if view and self.kind_ == "flat":
+            faiss = _faiss()
+            held = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
+            held = np.asarray(held).reshape(index.ntotal, index.d)
+            held.flags.writeable = False
+            return held
         if self.kind_ == "ivf":
             _faiss().extract_index_ivf(index).make_direct_map()
         return np.asarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
