@@ -300,10 +300,37 @@ def test_labels_from_worker_processes_are_the_same() -> None:
     assert cluster_labels(clusters, background, workers=2) == one
     assert cluster_labels(clusters, background, workers=3) == one
     for n in (1, 2, 3, 7):
-        parts = _split(clusters, n)
+        parts = [clusters[a:b] for a, b in _split(clusters, n)]
         assert [c for part in parts for c in part] == clusters and 1 <= len(parts) <= n
-    sizes = [sum(len(c) for c in part) for part in _split(clusters, 2)]
+    sizes = [sum(len(c) for c in clusters[a:b]) for a, b in _split(clusters, 2)]
     assert abs(sizes[0] - sizes[1]) <= 5  # about equal texts (a cluster has at most 5)
+
+
+def test_labels_from_terms_read_ahead_are_the_same() -> None:
+    """Terms read text by text before the clusters are known (:class:`TermRows`, while the
+    linkage runs) give the labels that reading each cluster's texts gives, in one process and
+    in two; a text may sit in several clusters, and rows are read in any order."""
+    from simdedup.cluster.keywords import TermRows
+    from simdedup.cluster.naming import stop_words
+
+    clusters, background = _example_clusters()
+    clusters = [*clusters, clusters[3] + clusters[0][:1]]  # one text twice over
+    texts = list(dict.fromkeys([t for c in clusters for t in c] + background))[::-1]
+    row = {t: i for i, t in enumerate(texts)}
+    terms = TermRows(stop_words())
+    terms.read(texts[:10])
+    terms.read(texts[10:])
+    assert len(terms) == len(texts)
+    read = (
+        terms,
+        [np.array([row[t] for t in c]) for c in clusters],
+        np.array([row[t] for t in background]),
+    )
+    one = cluster_labels(clusters, background, workers=1)
+    assert cluster_labels(clusters, background, workers=1, read=read) == one
+    assert cluster_labels(clusters, background, workers=2, read=read) == one
+    with pytest.raises(ValueError, match="one row per text"):
+        cluster_labels(clusters, background, read=(terms, read[1][:-1], read[2]))
 
 
 def test_worker_processes_do_not_rerun_a_script_without_a_main_guard(tmp_path: Path) -> None:
@@ -600,3 +627,48 @@ def test_copies_and_reprints_take_the_stores_near_verbatim_threshold(
         for i in range(120)
     ]
     assert near_copies(docs, many, 0.95) == [[int(j) for j in e] for e in expected]
+
+
+def test_figures_beside_the_join_and_terms_read_ahead_change_nothing(
+    real_encoder: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big corpus the figures are read while the k-NN join runs and the labels' terms
+    while the linkage runs, each on its own thread; the talking points are those of doing one
+    thing after the other, and of labels that read their own texts when the linkage wins."""
+    import time
+
+    from simdedup.cluster import linkage
+    from simdedup.cluster import talking_points as tps
+
+    store = Store.memory(encoder=real_encoder, cache=None)  # type: ignore[arg-type]
+    store.add(CORPUS)
+    monkeypatch.setattr(linkage, "KNN_JOIN_MIN", 0)  # the big-corpus path on a small one
+    monkeypatch.setattr(tps, "READ_AHEAD_MIN", 0)
+    monkeypatch.setattr(tps, "READ_AHEAD_BATCH", 2)
+    beside, link = linkage._beside, linkage.average_linkage
+    calls: list[bool] = []
+
+    def in_turn(work, here):  # type: ignore[no-untyped-def]
+        calls.append(False)
+        return work(), here(lambda: False)  # the linkage done before the reading starts
+
+    def as_json(finder: TalkingPointFinder) -> str:
+        out = io.StringIO()
+        finder.result_.write_json(out)
+        return out.getvalue()
+
+    monkeypatch.setattr(linkage, "_beside", in_turn)
+    one_by_one = TalkingPointFinder(unit="paragraph").fit(store)
+    assert one_by_one._terms is None and len(calls) == 2  # figures, then linkage
+    assert len(one_by_one.result_.talking_points) >= 2
+
+    def slow_link(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # long enough for the read-ahead to finish first
+        return link(*args)
+
+    monkeypatch.setattr(linkage, "_beside", beside)
+    monkeypatch.setattr(linkage, "average_linkage", slow_link)
+    side_by_side = TalkingPointFinder(unit="paragraph").fit(store)
+    texts = len(np.unique(store.table().rows))
+    assert side_by_side._terms is not None and len(side_by_side._terms) == texts
+    assert as_json(side_by_side) == as_json(one_by_one)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -85,7 +85,14 @@ class Part:
     each term) and ``df`` (how many texts hold each term). The weights need every part's
     ``df`` (:func:`idf`), so :meth:`labels` takes the idf of this part's terms."""
 
-    def __init__(self, clusters: Sequence[Sequence[str]], stop: frozenset[str]) -> None:
+    def __init__(
+        self,
+        clusters: Sequence[Sequence[str]],
+        stop: frozenset[str],
+        held: tuple[Any, np.ndarray] | None = None,
+    ) -> None:
+        """``held``: the terms of the clusters' texts, in order, already read (the binary texts
+        x terms matrix and the terms, as :func:`_term_matrix` gives them; :class:`TermRows`)."""
         from scipy.sparse import csr_matrix
 
         self.clusters = clusters
@@ -93,8 +100,10 @@ class Part:
         self.sizes = np.array([len(c) for c in clusters], dtype=np.int64)
         texts = [t for cluster in clusters for t in cluster]
         self.clauses = [_BREAK.split(t) for t in texts]  # for keywords and labels
-        found = _term_matrix(self.clauses, stop)
-        if found is None:  # nothing but stop words
+        found = _term_matrix(self.clauses, stop) if held is None else held
+        if found is not None and found[0].shape != (len(texts), len(found[1])):
+            raise ValueError("held terms must have one row per text")
+        if found is None or not len(found[1]):  # nothing but stop words
             self.terms = np.zeros(0, dtype=object)
             self.counts = csr_matrix((len(clusters), 0))
         else:
@@ -138,31 +147,82 @@ def _term_matrix(
     analyzer gives them, without its counting pass); ``None`` when no text holds a term.
     Terms are the words (:data:`_TOKEN`) that are not stop words, and the bigrams of two such
     words side by side in one clause."""
-    from scipy.sparse import csr_matrix
-
-    vocabulary: dict[str, int] = {}
-    add = vocabulary.setdefault
-    indices: list[int] = []
-    indptr = [0]
-    for text_clauses in clauses:
-        found: set[str] = set()
-        for clause in text_clauses:
-            words = [None if w in stop else w for w in _TOKEN.findall(clause.lower())]
-            found.update([w for w in words if w])
-            found.update([f"{a} {b}" for a, b in itertools.pairwise(words) if a and b])
-        indices += [add(t, len(vocabulary)) for t in found]
-        indptr.append(len(indices))
-    if not vocabulary:
+    rows = TermRows(stop)
+    rows.read_clauses(clauses)
+    if not rows.vocabulary:
         return None
-    names = list(vocabulary)
-    order = sorted(range(len(names)), key=names.__getitem__)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    matrix = csr_matrix(
-        (np.ones(len(indices)), rank[np.asarray(indices, dtype=np.int64)], indptr),
-        shape=(len(clauses), len(names)),
-    )
-    return matrix, np.array(names, dtype=object)[order]
+    return rows.held(np.arange(len(clauses)))
+
+
+class TermRows:
+    """The terms (see :func:`_term_matrix`) of texts read one by one, ahead of the clusters
+    they will fall in: :meth:`held` then gives the term matrix of any rows, as
+    :func:`_term_matrix` gives it for those texts, for :class:`Part`'s ``held``."""
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        from array import array
+
+        self.stop = stop
+        self.vocabulary: dict[str, int] = {}  # term -> its id, in the order first seen
+        self._sorted: tuple[int, np.ndarray, np.ndarray] | None = None  # see _alphabetical
+        self._ids = array("i")  # each text's term ids, text after text
+        self._ends = array("q")  # where each text's ids end
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def read(self, texts: Iterable[str]) -> None:
+        """Read the terms of ``texts``, the next rows."""
+        self.read_clauses(_BREAK.split(t) for t in texts)
+
+    def read_clauses(self, clauses: Iterable[list[str]]) -> None:
+        """Read the terms of texts cut into their clauses."""
+        stop, add, ids, ends = self.stop, self.vocabulary.setdefault, self._ids, self._ends
+        for text_clauses in clauses:
+            found: set[str] = set()
+            for clause in text_clauses:
+                words = [None if w in stop else w for w in _TOKEN.findall(clause.lower())]
+                found.update([w for w in words if w])
+                found.update([f"{a} {b}" for a, b in itertools.pairwise(words) if a and b])
+            ids.extend([add(t, len(self.vocabulary)) for t in found])
+            ends.append(len(ids))
+
+    def held(self, rows: np.ndarray) -> tuple[Any, np.ndarray]:
+        """The binary ``len(rows) x terms`` matrix of ``rows`` (repeats allowed) over the terms
+        they hold, and those terms in alphabetical order."""
+        from scipy.sparse import csr_matrix
+
+        rows = np.asarray(rows, dtype=np.int64)
+        ends = np.array(self._ends, dtype=np.int64)
+        starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)[rows]
+        sizes = ends[rows] - starts
+        indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        ids = np.array(self._ids, dtype=np.int32)
+        # each row's ids: its start plus 0, 1, ... size - 1
+        at = np.repeat(starts - indptr[:-1], sizes) + np.arange(int(indptr[-1]))
+        picked = ids[at]
+        names, place = self.alphabetical()
+        placed = place[picked]
+        held = np.zeros(len(names), dtype=bool)
+        held[placed] = True
+        used = np.flatnonzero(held)  # the terms held, as places in alphabetical order
+        column = np.cumsum(held) - 1
+        matrix = csr_matrix(
+            (np.ones(len(picked)), column[placed], indptr), shape=(len(rows), len(used))
+        )
+        return matrix, names[used]
+
+    def alphabetical(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every term read, in alphabetical order, and each term id's place in that order
+        (sorted once for all :meth:`held` calls, again only after more texts are read)."""
+        if self._sorted is None or self._sorted[0] != len(self.vocabulary):
+            names = list(self.vocabulary)
+            order = sorted(range(len(names)), key=names.__getitem__)
+            place = np.empty(len(names), dtype=np.int64)
+            place[order] = np.arange(len(names))
+            alphabetical = np.array(names, dtype=object)[order]
+            self._sorted = (len(names), alphabetical, place)
+        return self._sorted[1], self._sorted[2]
 
 
 def _phrase(

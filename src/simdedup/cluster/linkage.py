@@ -18,7 +18,7 @@ adversarial development set but split real multi-sentence paragraphs, so it is n
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -46,6 +46,8 @@ UNIT_BASE_THRESHOLD = 0.62  # all-MiniLM-L6-v2's: its paragraph default, not tun
 # the static (--fast) model's, on centred vectors (:func:`centred`), chosen on talking points
 # dev (ARI 0.453 against 0.406 at its best raw threshold, 0.62; benchmarks/README.md)
 STATIC_THRESHOLD = 0.26
+_Work = TypeVar("_Work")
+_Here = TypeVar("_Here")
 
 
 class ClaimClusterer:
@@ -73,11 +75,14 @@ class ClaimClusterer:
         texts: Sequence[str] | Callable[[Sequence[int]], list[str]],
         index: VectorIndex | None = None,
         index_rows: np.ndarray | None = None,
+        meanwhile: Callable[[Callable[[], bool]], object] | None = None,
     ) -> ClaimClusterer:
         """Cluster ``vectors``. ``texts`` are their texts (for the figure check): a list, or a
         function of positions returning the texts at those positions (a store's texts stay on
         disk). ``index``, whose row ``index_rows[i]`` holds ``vectors[i]``, is searched for
-        neighbours; without one, a flat index is built here."""
+        neighbours; without one, a flat index is built here. ``meanwhile(busy)`` runs on this
+        thread while the compiled linkage runs on another (it needs no GIL); ``busy()`` says
+        whether the linkage still runs."""
         if not callable(texts):
             listed = list(texts)
             if len(listed) != len(vectors):
@@ -85,12 +90,27 @@ class ClaimClusterer:
             texts = lambda positions: [listed[i] for i in positions]  # noqa: E731
         check_number(self.threshold, "threshold", 0.0, 1.0, low_open=True)
         check_int(self.k, "k")
-        src, dst, sim = self.graph(vectors, index, index_rows)
-        conflict = np.zeros(len(src), dtype=np.float32)
-        if self.check_figures and len(src):
-            conflict = _figure_conflicts(src, dst, texts)
+        n = len(vectors)
+        if self.check_figures and n > KNN_JOIN_MIN and self.engine is None:
+            # the k-NN join runs in FAISS without the GIL: every text's figures are read here
+            # meanwhile, not after it (the figures of texts on no edge are read for nothing)
+            (src, dst, sim), stated = _beside(
+                lambda: self.graph(vectors, index, index_rows),
+                lambda busy: figures_of(texts, np.arange(n)),
+            )
+            conflict = figure_conflicts(src, dst, stated)
+        else:
+            src, dst, sim = self.graph(vectors, index, index_rows)
+            conflict = np.zeros(len(src), dtype=np.float32)
+            if self.check_figures and len(src):
+                involved = np.unique(np.concatenate([src, dst]))
+                conflict = figure_conflicts(src, dst, figures_of(texts, involved))
         self.edges_ = (src, dst, sim)
-        self.labels_ = average_linkage(vectors, src, dst, conflict, self.threshold, self.penalty)
+
+        def link() -> np.ndarray:
+            return average_linkage(vectors, src, dst, conflict, self.threshold, self.penalty)
+
+        self.labels_ = link() if meanwhile is None else _beside(link, meanwhile)[0]
         return self
 
     def graph(
@@ -150,22 +170,53 @@ def centred(vectors: np.ndarray) -> np.ndarray:
     return out
 
 
-def _figure_conflicts(
-    src: np.ndarray, dst: np.ndarray, texts: Callable[[Sequence[int]], list[str]]
-) -> np.ndarray:
-    """1.0 on each edge whose two texts state different figures, else 0.0."""
-    involved = np.unique(np.concatenate([src, dst]))
-    position = np.full(int(involved.max()) + 1, -1, dtype=np.int64)
-    position[involved] = np.arange(len(involved))
-    found = [figures(t) for t in texts([int(i) for i in involved])]
-    stated = np.array([bool(f) for f in found], dtype=bool)
-    a, b = position[src], position[dst]
-    both = np.flatnonzero(stated[a] & stated[b])  # a conflict needs figures on both sides
+Figures = tuple[np.ndarray, list[frozenset[float]]]  # positions, and the figures of each
+
+
+def figures_of(texts: Callable[[Sequence[int]], list[str]], positions: np.ndarray) -> Figures:
+    """The figures stated by the texts at ``positions`` (ascending), with those positions."""
+    return positions, [figures(t) for t in texts([int(i) for i in positions])]
+
+
+def figure_conflicts(src: np.ndarray, dst: np.ndarray, stated: Figures) -> np.ndarray:
+    """1.0 on each edge whose two texts state different figures, else 0.0; ``stated`` covers
+    every position on an edge."""
+    positions, found = stated
     conflict = np.zeros(len(src), dtype=np.float32)
+    if not len(src):
+        return conflict
+    a, b = np.searchsorted(positions, src), np.searchsorted(positions, dst)
+    some = np.array([bool(f) for f in found], dtype=bool)
+    both = np.flatnonzero(some[a] & some[b])  # a conflict needs figures on both sides
     conflict[both] = [
         figures_conflict(found[i], found[j]) for i, j in zip(a[both].tolist(), b[both].tolist())
     ]
     return conflict
+
+
+def _beside(
+    work: Callable[[], _Work], here: Callable[[Callable[[], bool]], _Here]
+) -> tuple[_Work, _Here]:
+    """``work()`` on a worker thread while ``here(busy)`` runs on this one; ``busy()`` says
+    whether ``work`` still runs."""
+    import threading
+
+    done: list[_Work] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:  # re-raised on this thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="simdedup-cluster", daemon=True)
+    worker.start()
+    got = here(worker.is_alive)
+    worker.join()
+    if failed:
+        raise failed[0]
+    return done[0], got
 
 
 def average_linkage(

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from multiprocessing import get_context
+from typing import Any
 
 import numpy as np
 
 from simdedup.checks import check_optional_int
-from simdedup.cluster.keywords import REPORTING, Part, idf
+from simdedup.cluster.keywords import REPORTING, Part, TermRows, idf
 from simdedup.processes import cores, hidden_main
 
 PARALLEL_MIN = 40_000  # texts to name before more than one process is used (start-up ~1 s)
@@ -34,6 +35,8 @@ _log = logging.getLogger("simdedup")
 _parts: dict[int, Part] = {}  # in a worker process: its part, between the two steps
 
 Labels = list[tuple[str | None, list[str]]]
+Read = tuple[TermRows, Sequence[np.ndarray], np.ndarray]  # see cluster_labels
+Held = Callable[[int], "tuple[Any, np.ndarray] | None"]  # a part's terms, read ahead
 
 
 def cluster_keywords(
@@ -49,45 +52,72 @@ def cluster_labels(
     top: int = 5,
     *,
     workers: int | None = None,
+    read: Read | None = None,
 ) -> Labels:
     """A label phrase (or ``None``) and the ``top`` keywords of each cluster of texts, against
     the ``background`` texts, in ``workers`` processes (``None``: one per core, at most
-    :data:`MAX_WORKERS`, for :data:`PARALLEL_MIN` texts or more)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+    :data:`MAX_WORKERS`, for :data:`PARALLEL_MIN` texts or more). ``read``: the texts' terms,
+    already read (:func:`stop_words`): the :class:`TermRows`, the row of each cluster's texts
+    and the rows of the background's. The labels are the same either way."""
     check_optional_int(workers, "workers")
     if not clusters:
         return []
-    stop = ENGLISH_STOP_WORDS | REPORTING
+    stop = stop_words()
     n_texts = sum(len(c) for c in clusters) + len(background)
     if workers is None:
         workers = cores(MAX_WORKERS) if n_texts >= PARALLEL_MIN else 1
     workers = min(workers, len(clusters))
-    if workers > 1:
+    bounds = _split(clusters, workers)
+    chunks = [clusters[a:b] for a, b in bounds]
+    if read is not None:
+        terms, rows, background_rows = read
+        if len(rows) != len(clusters) or any(len(r) != len(c) for r, c in zip(rows, clusters)):
+            raise ValueError("read: one row per text of each cluster")
+        runs = [np.concatenate([rows[i] for i in range(a, b)]) for a, b in bounds]
+        runs.append(np.asarray(background_rows, dtype=np.int64))
+        held: Held = lambda i: terms.held(runs[i])  # noqa: E731
+    else:
+        held = lambda i: None  # noqa: E731
+    if len(chunks) > 1:
         try:
-            return _in_processes(_split(clusters, workers), background, n_texts, stop, top)
+            return _in_processes(chunks, background, held, n_texts, stop, top)
         except BrokenProcessPool as e:
             _log.warning(f"labels: worker processes failed ({e}); naming in this process")
-    part, rest = Part(clusters, stop), Part([background], stop)
-    return part.labels(_merged([part, rest], n_texts, len(clusters) + 1)[0], top)
+    parts = [Part(chunk, stop, held(i)) for i, chunk in enumerate(chunks)]
+    rest = Part([background], stop, held(len(chunks)))
+    idfs = _merged([*parts, rest], n_texts, len(clusters) + 1)
+    return [label for part, part_idf in zip(parts, idfs) for label in part.labels(part_idf, top)]
+
+
+def stop_words() -> frozenset[str]:
+    """The words no keyword or label starts or ends with (what :class:`TermRows` needs)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | REPORTING
 
 
 def _in_processes(
     chunks: list[Sequence[Sequence[str]]],
     background: Sequence[str],
+    held: Held,
     n_texts: int,
     stop: frozenset[str],
     top: int,
 ) -> Labels:
-    """The first chunk here, each other one in a process of its own, side by side."""
+    """The first chunk here, each other one in a process of its own, side by side; ``held(i)``
+    the terms of chunk ``i`` (the background's after the last), when read already."""
     with ExitStack() as stack:
         pools = [
             stack.enter_context(ProcessPoolExecutor(1, mp_context=get_context("spawn")))
             for _ in chunks[1:]
         ]
         with hidden_main():  # the workers need none of the script that started them
-            counting = [pool.submit(_count, chunk, stop) for pool, chunk in zip(pools, chunks[1:])]
-        here, rest = Part(chunks[0], stop), Part([background], stop)
+            counting = [  # the workers' terms first, so they start while this one's are taken
+                pool.submit(_count, chunk, stop, held(i))
+                for i, (pool, chunk) in enumerate(zip(pools, chunks[1:]), start=1)
+            ]
+        here = Part(chunks[0], stop, held(0))
+        rest = Part([background], stop, held(len(chunks)))
         parts: list[Part | _Counted] = [here, *(_Counted(*f.result()) for f in counting)]
         n_classes = sum(len(c) for c in chunks) + 1
         idfs = _merged([*parts, rest], n_texts, n_classes)
@@ -119,17 +149,19 @@ def _merged(parts: Sequence[Part | _Counted], n_texts: int, n_classes: int) -> l
     return [weights[at] for at in where]
 
 
-def _split(clusters: Sequence[Sequence[str]], n: int) -> list[Sequence[Sequence[str]]]:
-    """``clusters`` in ``n`` runs (in order) of about equal text counts."""
+def _split(clusters: Sequence[Sequence[str]], n: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of ``n`` runs of ``clusters`` (in order) of about equal text counts."""
     ends = np.cumsum([len(c) for c in clusters])
     cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n) / n, side="right")
     bounds = [0, *sorted({int(c) for c in cuts if 0 < c < len(clusters)}), len(clusters)]
-    return [clusters[a:b] for a, b in itertools.pairwise(bounds)]
+    return list(itertools.pairwise(bounds))
 
 
-def _count(clusters: Sequence[Sequence[str]], stop: frozenset[str]) -> tuple[list[str], np.ndarray]:
+def _count(
+    clusters: Sequence[Sequence[str]], stop: frozenset[str], held: tuple[Any, np.ndarray] | None
+) -> tuple[list[str], np.ndarray]:
     """In a worker: cut and count a part, keep it for :func:`_labels`."""
-    part = _parts[0] = Part(clusters, stop)
+    part = _parts[0] = Part(clusters, stop, held)
     return part.terms.tolist(), part.df
 
 
