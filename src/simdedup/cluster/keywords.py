@@ -164,7 +164,7 @@ class TermRows:
 
         self.stop = stop
         self.vocabulary: dict[str, int] = {}  # term -> its id, in the order first seen
-        self._sorted: tuple[int, np.ndarray, np.ndarray] | None = None  # see _alphabetical
+        self._sorted: tuple[int, np.ndarray, np.ndarray] | None = None  # see alphabetical
         self._ids = array("i")  # each text's term ids, text after text
         self._ends = array("q")  # where each text's ids end
 

@@ -9,7 +9,9 @@ terms, and each process picks its part's labels. A part stays in its process bet
 steps (one single-process pool per part), so its texts cross only once. The labels are those
 one process gives, which :func:`cluster_labels` falls back to below :data:`PARALLEL_MIN` texts
 and when a worker process dies (killed for memory, say). Workers start without re-running the
-user's script (:func:`simdedup.processes.hidden_main`).
+user's script (:func:`simdedup.processes.hidden_main`). Terms read ahead (a
+:class:`~simdedup.cluster.keywords.TermRows`, while the linkage ran) spare each part its
+counting; the labels stay the same.
 """
 
 from __future__ import annotations
