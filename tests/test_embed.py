@@ -74,6 +74,33 @@ def test_embed_missing_uses_the_cache(tmp_path: Path) -> None:
         cache.get("fp", ["h1", "nope"])
 
 
+def test_cache_get_returns_rows_in_the_order_asked_and_names_the_first_bad_one(
+    tmp_path: Path,
+) -> None:
+    """Rows come back in the order asked, a hash asked twice twice, across query batches; a
+    vector of the wrong length or norm is named (the first in the order asked), and a missing
+    one is counted once per time it is asked."""
+    cache = EmbeddingCache(tmp_path / "e.sqlite")
+    rng = np.random.default_rng(0)
+    hashes = [f"h{i}" for i in range(1200)]  # more than one query batch
+    vectors = rng.normal(size=(1200, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cache.put("fp", hashes, vectors)
+    asked = ["h1199", "h3", "h1199", "h0", *hashes[500:1100]]
+    want = vectors[[1199, 3, 1199, 0, *range(500, 1100)]]
+    np.testing.assert_array_equal(cache.get("fp", asked, dim=8), want)
+    np.testing.assert_array_equal(cache.get("fp", asked), want)  # its length from the first
+    assert cache.get("fp", [], dim=8).shape == (0, 8)
+    with pytest.raises(StoreError, match="2 vectors are missing"):
+        cache.get("fp", ["nope", "h1", "nope"], dim=8)
+    cache.put("fp", ["h7", "h9"], np.zeros((2, 4), dtype=np.float32))  # too short
+    cache.put("fp", ["h5"], 2 * vectors[5:6])  # not of unit length
+    with pytest.raises(StoreError, match="vector of text h9 has 16 bytes, not 32"):
+        cache.get("fp", ["h1", "h9", "h7"], dim=8)
+    with pytest.raises(StoreError, match="vector of text h5 has length 2, not 1"):
+        cache.get("fp", ["h1", "h5"], dim=8)
+
+
 def test_encoder_with_wrong_shape_is_refused(tmp_path: Path) -> None:
     class Broken:
         fingerprint = "broken"

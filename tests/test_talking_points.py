@@ -581,7 +581,8 @@ def test_default_min_outlets_follows_the_corpus(real_encoder: object) -> None:
 def test_timeline_periods_are_those_of_stepping_day_by_day(days: list, unit: str) -> None:
     """The timeline's periods come by arithmetic; they must be those the old code found by
     stepping 7 (weeks) or 28 (months) days from the first member to the last."""
-    from simdedup.cluster.describe import _period, timeline
+    from simdedup.cluster.timeline import period_of as _period
+    from simdedup.cluster.timeline import timeline
 
     first, last = min(days), max(days)
     stepped: list[str] = []
@@ -595,6 +596,35 @@ def test_timeline_periods_are_those_of_stepping_day_by_day(days: list, unit: str
     got = timeline([d.isoformat() for d in days], unit)
     assert [p["period"] for p in got] == stepped
     assert sum(p["count"] for p in got) == len(days)
+
+
+def test_a_timeline_reads_as_the_list_of_dicts_it_stands_for() -> None:
+    """A Timeline holds counts but reads, compares, slices and writes to JSON as the gap-filled
+    list of ``{"period", "count"}`` dicts; undated members are not counted."""
+    import json
+
+    from simdedup.cluster.timeline import Timeline, timeline
+
+    dates = ["2023-11-30", None, "2024-02-03", "2023-11-02", "2024-02-29T10:00:00"]
+    expected = [
+        {"period": "2023-11", "count": 2},
+        {"period": "2023-12", "count": 0},
+        {"period": "2024-01", "count": 0},
+        {"period": "2024-02", "count": 2},
+    ]
+    got = timeline(dates, "month")
+    assert got == expected and expected == got and list(got) == expected
+    assert got[-1] == expected[-1] and got[1:3] == expected[1:3] and len(got) == 4
+    assert got != expected[:3] and got != [dict(e, count=1) for e in expected]
+    assert json.loads(json.dumps(list(got))) == expected
+    weeks = timeline(["2024-12-30", "2025-01-13"], "week")  # ISO week 1 of 2025 starts 2024
+    assert [e["period"] for e in weeks] == ["2025-W01", "2025-W02", "2025-W03"]
+    assert [e["count"] for e in weeks] == [1, 0, 1]
+    assert timeline([None], "week") == [] and len(timeline([], "month")) == 0
+    with pytest.raises(IndexError):
+        got[4]
+    with pytest.raises(ValueError, match="'day'"):
+        Timeline("day", 0, [1])
 
 
 def test_copies_and_reprints_take_the_stores_near_verbatim_threshold(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date as Date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from simdedup.cluster.result import REPRINTS, TALKING_POINT, Sighting, TalkingPoint
+from simdedup.cluster.timeline import timeline
 from simdedup.duplicates import provenance
 from simdedup.duplicates.provenance import Source
 from simdedup.paragraph import ClaimUnit, Paragraph
@@ -138,33 +138,6 @@ def near_copies(
         found = cols.tolist()
         out += [found[bounds[r] : bounds[r + 1]] for r in range(len(block))]
     return out
-
-
-def timeline(dates: list[str | None], unit: str) -> list[dict[str, Any]]:
-    """Member counts per week (``2024-W07``) or month (``2024-02``), gaps filled with 0."""
-    days = sorted(Date.fromisoformat(d[:10]) for d in dates if d)
-    if not days:
-        return []
-    counts = Counter(_period(day, unit) for day in days)
-    return [{"period": p, "count": counts.get(p, 0)} for p in _periods(days[0], days[-1], unit)]
-
-
-def _periods(first: Date, last: Date, unit: str) -> list[str]:
-    """Every week or month from the one holding ``first`` to the one holding ``last``, by
-    arithmetic (a whole-corpus run describes thousands of talking points spanning decades)."""
-    if unit == "week":
-        monday = first.toordinal() - first.weekday()
-        weeks = (last.toordinal() - monday) // 7 + 1
-        return [_period(Date.fromordinal(monday + 7 * w), unit) for w in range(weeks)]
-    start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
-    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(start, end + 1)]
-
-
-def _period(day: Date, unit: str) -> str:
-    if unit == "week":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
-    return f"{day.year}-{day.month:02d}"
 
 
 def short(text: str, words: int = 8) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -49,7 +50,7 @@ class TalkingPoint:
     first_seen: Sighting
     last_seen: Sighting
     outlet_order: list[str]
-    timeline: list[dict[str, Any]]
+    timeline: Sequence[dict[str, Any]]  # a Timeline: {"period", "count"} dicts made as read
     members: list[Paragraph]
     kind: str = "talking point"  # or "reprints": every member a near-verbatim copy of one text
     claim: str | None = None
@@ -83,8 +84,8 @@ class TalkingPoint:
             value = getattr(self, f.name)
             if isinstance(value, Sighting):
                 value = asdict(value)
-            elif copy and f.name == "timeline":
-                value = [dict(entry) for entry in value]
+            elif f.name == "timeline":  # a Timeline makes its dicts as they are read
+                value = list(value)
             elif copy and isinstance(value, (list, dict)):
                 value = type(value)(value)
             data[f.name] = value

@@ -68,7 +68,9 @@ class _Items:
     """What was clustered, one entry per item (in claim mode the units, then the paragraphs
     as wholes; in paragraph mode the paragraphs): its paragraph (a table position), its row in
     ``vectors`` (one per distinct text), its text's hash and whether it is in scope (the
-    filters); ``text_of`` gives the texts of rows of ``vectors``."""
+    filters); ``text_of`` gives the texts of rows of ``vectors``, and ``after`` holds the rows
+    that follow them (claim mode: the whole paragraphs' vectors after the units', kept apart
+    rather than copied into one array)."""
 
     paragraph: np.ndarray
     vector: np.ndarray
@@ -77,6 +79,22 @@ class _Items:
     vectors: np.ndarray
     text_of: Callable[[Sequence[int]], list[str]]
     units: UnitTable | None = None
+    after: np.ndarray | None = None
+
+    @property
+    def n_vectors(self) -> int:
+        return len(self.vectors) + (0 if self.after is None else len(self.after))
+
+    def rows(self, at: np.ndarray) -> np.ndarray:
+        """The vectors of rows ``at`` (of ``vectors``, then ``after``)."""
+        if self.after is None:
+            return np.asarray(self.vectors[at], dtype=np.float32)
+        n = len(self.vectors)
+        out = np.empty((len(at), self.vectors.shape[1]), dtype=np.float32)
+        low = at < n
+        out[low] = self.vectors[at[low]]
+        out[~low] = self.after[at[~low] - n]
+        return out
 
 
 class TalkingPointFinder:
@@ -307,9 +325,10 @@ class TalkingPointFinder:
             vector=np.concatenate([units.vector, whole.vector + n_texts]),
             hashes=units.hashes + whole.hashes,
             scope=np.concatenate([units.scope, whole.scope]),
-            vectors=np.concatenate([units.vectors, whole.vectors]),
+            vectors=units.vectors,
             text_of=text_of,
             units=units.units,
+            after=whole.vectors,
         )
         return items, clusters
 
@@ -409,7 +428,7 @@ class TalkingPointFinder:
         for (tp_id, members), label in zip(kept, named):
             paragraphs, groups = np.unique(items.paragraph[members], return_inverse=True)
             vectors = np.zeros((len(paragraphs), items.vectors.shape[1]), dtype=np.float32)
-            np.add.at(vectors, groups.reshape(-1), items.vectors[items.vector[members]])
+            np.add.at(vectors, groups.reshape(-1), items.rows(items.vector[members]))
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
             paras = [details[int(table.ids[i])] for i in paragraphs]
             units = None
@@ -451,7 +470,7 @@ class TalkingPointFinder:
         paragraph counts once: its whole text when it joined as a whole, else its units'."""
         from simdedup.cluster.naming import cluster_labels
 
-        clustered = np.zeros(len(items.vectors), dtype=bool)
+        clustered = np.zeros(items.n_vectors, dtype=bool)
         for _, members in kept:
             clustered[items.vector[members]] = True
         rng = np.random.default_rng(0)

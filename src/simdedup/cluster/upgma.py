@@ -291,18 +291,20 @@ def upgma(
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)  # read only: no copy
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
-    # both directions of every edge, conflicts of repeated pairs summed, in CSR order
-    rows = np.concatenate([src, dst])
-    cols = np.concatenate([dst, src])
-    conf: np.ndarray = np.concatenate([conflict, conflict]).astype(np.float64)
-    pair = rows * n + cols
+    # both directions of every edge, conflicts of repeated pairs summed, in CSR order; only
+    # the pair key is sorted (rows and columns are read back from it), so few copies are held
+    pair = np.concatenate([src * n + dst, dst * n + src])
     order = np.argsort(pair, kind="stable")
-    pair, rows, cols, conf = pair[order], rows[order], cols[order], conf[order]
+    pair = pair[order]
+    conf: np.ndarray = np.concatenate([conflict, conflict]).astype(np.float64)[order]
+    del order
     first = np.ones(len(pair), dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
-    group = np.cumsum(first) - 1
-    conf = np.bincount(group, weights=conf, minlength=int(first.sum())) if len(pair) else conf
-    rows, cols = rows[first], cols[first]
+    if len(pair):
+        conf = np.bincount(np.cumsum(first) - 1, weights=conf, minlength=int(first.sum()))
+    pair = pair[first]
+    rows, cols = pair // n, pair % n
+    del pair
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     return _upgma(

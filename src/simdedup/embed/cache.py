@@ -19,6 +19,7 @@ import numpy as np
 from simdedup.errors import StoreError
 
 _BATCH = 500  # SQLite host parameters per query
+_NORM_BLOCK = 8192  # vectors whose lengths are checked in one step
 UNIT_TOLERANCE = 1e-3  # how far from 1 a stored vector's length may be (float32 rounding: 1e-6)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -120,26 +121,46 @@ class EmbeddingCache:
         """Vectors of ``hashes`` in order, shape ``(len(hashes), dim)``; all must be cached.
         With ``dim`` (a store's cache) each vector is checked as it is read: ``dim`` floats,
         all finite, unit length (or zero: a text with nothing to embed); :class:`StoreError`
-        names the first that is not."""
-        sql = "SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({})"
-        found: dict[str, bytes] = dict(self._rows(sql, model, hashes))
-        lost = [h for h in hashes if h not in found]
-        if lost:
-            raise StoreError(
-                f"{self.path or 'embedding cache'}: {len(lost)} vectors are missing "
-                "(the cache was deleted or damaged); rebuild the store"
-            )
+        names the first that is not. Rows are copied into the result as they are read (no
+        blob of the whole result is held beside it: 1.6 M unit vectors are 2.5 GB)."""
         if not hashes:
             return np.zeros((0, dim or 0), dtype=np.float32)
-        size = 4 * dim if dim else len(found[hashes[0]])
-        wrong = next((h for h in hashes if len(found[h]) != size), None)
-        if wrong is not None:
-            raise self._damaged(wrong, f"has {len(found[wrong])} bytes, not {size}")
-        buf = b"".join(found[h] for h in hashes)
-        vectors = np.frombuffer(buf, dtype="<f4").reshape(len(hashes), -1).astype(np.float32)
+        sql = "SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({})"
+        # with no dim, as long as the first text's vector
+        size = 4 * dim if dim else next((len(v) for _, v in self._rows(sql, model, hashes[:1])), 4)
+        first: dict[str, int] = {}  # each hash's first position
+        for i, h in enumerate(hashes):
+            first.setdefault(h, i)
+        vectors = np.zeros((len(hashes), size // 4), dtype=np.float32)
+        read = np.zeros(len(hashes), dtype=bool)
+        wrong: dict[int, int] = {}  # position: bytes, for vectors of another length
+        for h, vec in self._rows(sql, model, list(first)):
+            i = first[h]
+            read[i] = True
+            if len(vec) != size:
+                wrong[i] = len(vec)
+            else:
+                vectors[i] = np.frombuffer(vec, dtype="<f4")
+        at = np.fromiter((first[h] for h in hashes), dtype=np.int64, count=len(hashes))
+        again = np.flatnonzero(at != np.arange(len(hashes)))  # a hash asked for twice
+        vectors[again] = vectors[at[again]]
+        lost = int((~read[at]).sum())
+        if lost:
+            raise StoreError(
+                f"{self.path or 'embedding cache'}: {lost} vectors are missing "
+                "(the cache was deleted or damaged); rebuild the store"
+            )
+        if wrong:
+            i = min(wrong)
+            raise self._damaged(hashes[i], f"has {wrong[i]} bytes, not {size}")
         if dim:
-            with np.errstate(all="ignore"):
-                norms = np.linalg.norm(vectors, axis=1)
+            with np.errstate(all="ignore"):  # by blocks: no squared copy of every vector
+                norms = np.concatenate(
+                    [
+                        np.linalg.norm(vectors[i : i + _NORM_BLOCK], axis=1)
+                        for i in range(0, len(vectors), _NORM_BLOCK)
+                    ]
+                )
             bad = np.flatnonzero(~((np.abs(norms - 1.0) <= UNIT_TOLERANCE) | (norms == 0)))
             if len(bad):
                 raise self._damaged(hashes[int(bad[0])], f"has length {norms[bad[0]]:.4g}, not 1")
