@@ -627,6 +627,34 @@ def test_a_timeline_reads_as_the_list_of_dicts_it_stands_for() -> None:
         Timeline("day", 0, [1])
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n_units=st.integers(0, 6),
+    n_paragraphs=st.integers(0, 6),
+    picks=st.lists(st.integers(0, 10_000), max_size=20),
+)
+def test_claim_mode_rows_read_units_then_paragraphs_as_one_array(
+    n_units: int, n_paragraphs: int, picks: list[int]
+) -> None:
+    """Claim mode keeps the unit vectors and the whole paragraphs' vectors apart; ``rows`` must
+    read them as if they were one array, units first, in the order asked (repeats kept)."""
+    from simdedup.cluster.talking_points import _Items
+
+    rng = np.random.default_rng(n_units * 7 + n_paragraphs)
+    units = rng.standard_normal((n_units, 3)).astype(np.float32)
+    paragraphs = rng.standard_normal((n_paragraphs, 3)).astype(np.float32)
+    both = np.concatenate([units, paragraphs])
+    at = np.array([p % len(both) for p in picks] if len(both) else [], dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    items = _Items(empty, empty, [], empty, units, lambda pos: [], after=paragraphs)
+    assert items.n_vectors == len(both)
+    got = items.rows(at)
+    assert got.dtype == np.float32 and got.shape == (len(at), 3)
+    assert np.array_equal(got, both[at])
+    alone = _Items(empty, empty, [], empty, both, lambda pos: [])  # paragraph mode: one array
+    assert alone.n_vectors == len(both) and np.array_equal(alone.rows(at), both[at])
+
+
 def test_copies_and_reprints_take_the_stores_near_verbatim_threshold(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
