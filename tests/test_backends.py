@@ -65,6 +65,26 @@ def test_onnx_fp32_equals_torch(torch_vectors: np.ndarray) -> None:
     np.testing.assert_allclose(np.sum(vectors * torch_vectors, axis=1), 1.0, atol=1e-4)
 
 
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
+def test_sessions_side_by_side_give_the_vectors_of_one(backend: str) -> None:
+    """``threads`` single-threaded sessions share the batches out; each text's vector is the
+    one a single session gives it, in input order, and a call with one batch starts no other
+    session."""
+    texts = [f"{i}: {TEXTS[i % len(TEXTS)][: 20 + 9 * i]}" for i in range(23)]
+    one = SentenceTransformerEncoder(backend=backend, threads=1)
+    three = SentenceTransformerEncoder(backend=backend, threads=3)
+    runner = three.load()
+    assert len(runner._sessions) == 1
+    np.testing.assert_array_equal(three.encode(texts[:1]), one.encode(texts[:1]))
+    assert len(runner._sessions) == 1  # one text, one batch: the others are not started
+    got, want = three.encode(texts), one.encode(texts)
+    batches = -(-len(texts) // runner.batcher.batch_size)  # int8: 23 (batch 1), fp32: 2
+    assert len(runner._sessions) == min(3, batches) and len(one.load()._sessions) == 1
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got[::-1], three.encode(texts[::-1]))  # input order kept
+    assert three.encode([]).shape[0] == 0
+
 def test_auto_backend_follows_the_model_files(tmp_path: Path) -> None:
     copy = tmp_path / "model"
     shutil.copytree(default_model_path(), copy)

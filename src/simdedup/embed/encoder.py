@@ -101,7 +101,9 @@ class SentenceTransformerEncoder:
     device:
         ``"cpu"``, ``"cuda"``, ... ; ``None`` picks CUDA when present (torch backend).
     threads:
-        CPU threads for one forward pass; ``None`` uses every core.
+        CPU threads: the ONNX backends run this many single-threaded sessions side by side,
+        each on its share of the batches (same vectors as one); torch uses them for each
+        forward pass. ``None`` uses every core.
     """
 
     def __init__(

@@ -3,12 +3,20 @@
 :class:`OnnxRunner` tokenises with the model's own fast tokenizer (saved beside the graph by
 :mod:`simdedup.embed.onnx_export`), sorts texts by token count and batches them so padding is small,
 runs the graph and pools the token states the way the model's Pooling module does.
+
+It runs one single-threaded session per core, each on its share of the batches (ONNX Runtime
+releases the GIL), rather than one session whose operators split across the cores: the
+vectors are the same, and on 2 cores it embedded 136-character claim units 1.29-1.36x and
+590-character paragraphs 1.03-1.08x as fast (``benchmarks/README.md``), since a batch of one
+short text is too small an operator to split well.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +24,14 @@ from typing import Any
 import numpy as np
 
 from simdedup.offline import import_onnxruntime
+from simdedup.processes import cores
 
 MODEL_FILE = "model.onnx"
 SPEC_FILE = "simdedup-onnx.json"
 TOKENIZER_FILE = "tokenizer.json"
 
 DEFAULT_BATCH = 16  # fp32 on 2 cores: 8-32 within noise, 64 is 15 % slower, 128 30 %
+MAX_SESSIONS = 8  # sessions when ``threads`` is not given: one per core, at most this many
 INT8_BATCH = 1  # int8 quantises activations per batch: batch 1 keeps a text's vector independent
 # of its neighbours (a batch of 4 or 16 moves it by up to 0.02 cosine), and is as fast
 
@@ -99,7 +109,7 @@ def pool(hidden: np.ndarray, mask: np.ndarray, how: str) -> np.ndarray:
 
 
 class OnnxRunner:
-    """One ONNX Runtime session of an export directory.
+    """Single-threaded ONNX Runtime sessions of an export directory, one per thread.
 
     Parameters
     ----------
@@ -108,7 +118,8 @@ class OnnxRunner:
     spec:
         Its pooling settings; read from the directory when ``None``.
     threads:
-        Intra-op threads; ``None`` lets ONNX Runtime use every physical core.
+        Sessions run side by side, each on one thread; ``None``: one per CPU core (at most
+        :data:`MAX_SESSIONS`). Sessions past the first start when a call has batches for them.
     batch_size:
         Texts per run of the graph.
     """
@@ -121,31 +132,64 @@ class OnnxRunner:
         threads: int | None = None,
         batch_size: int = DEFAULT_BATCH,
     ) -> None:
-        ort = import_onnxruntime()  # telemetry off before the import
         self.spec = spec if spec is not None else OnnxSpec.from_file(directory / SPEC_FILE)
         self.batcher = TokenBatcher(directory / TOKENIZER_FILE, self.spec, batch_size)
+        self.threads = threads if threads else cores(MAX_SESSIONS)
+        self._model = directory / MODEL_FILE
+        self._lock = threading.Lock()
+        self._sessions: list[Any] = [self._session()]
+
+    def _session(self) -> Any:
+        ort = import_onnxruntime()  # telemetry off before the import
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         options.log_severity_level = 3
-        self._session: Any = ort.InferenceSession(
-            str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        return ort.InferenceSession(str(self._model), options, providers=["CPUExecutionProvider"])
+
+    def _sessions_for(self, n_batches: int) -> list[Any]:
+        wanted = max(1, min(self.threads, n_batches))
+        with self._lock:
+            while len(self._sessions) < wanted:
+                self._sessions.append(self._session())
+            return self._sessions[:wanted]
 
     def encode(self, texts: list[str], batch_size: int | None = None) -> np.ndarray:
         """One vector per text, in input order (normalised if the model normalises)."""
-        out: np.ndarray | None = None
-        for positions, ids, mask in self.batcher.batches(texts, batch_size):
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            pooled = pool(hidden, mask, self.spec.pooling)
-            if out is None:
-                out = np.zeros((len(texts), pooled.shape[1]), np.float32)
-            out[positions] = pooled
-        if out is None:
+        batches = self.batcher.batches(texts, batch_size)
+        first = next(batches, None)
+        if first is None:
             return np.zeros((0, 0), np.float32)
+        size = batch_size or self.batcher.batch_size
+        sessions = self._sessions_for(-(-len(texts) // size))
+        positions, pooled = self._run(sessions[0], first)
+        out = np.zeros((len(texts), pooled.shape[1]), np.float32)
+        out[positions] = pooled
+        taking = threading.Lock()
+
+        def work(session: Any) -> None:  # each session takes the next batch (longest first)
+            while True:
+                with taking:
+                    batch = next(batches, None)
+                if batch is None:
+                    return
+                at, vectors = self._run(session, batch)
+                out[at] = vectors  # rows of its own batch
+
+        if len(sessions) == 1:
+            work(sessions[0])
+        else:
+            with ThreadPoolExecutor(len(sessions), thread_name_prefix="simdedup-onnx") as pool_:
+                list(pool_.map(work, sessions))
         if self.spec.normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
             np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+    def _run(
+        self, session: Any, batch: tuple[np.ndarray, np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        positions, ids, mask = batch
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return positions, pool(hidden, mask, self.spec.pooling)
