@@ -65,7 +65,6 @@ def test_onnx_fp32_equals_torch(torch_vectors: np.ndarray) -> None:
     np.testing.assert_allclose(np.sum(vectors * torch_vectors, axis=1), 1.0, atol=1e-4)
 
 
-
 @pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
 def test_sessions_side_by_side_give_the_vectors_of_one(backend: str) -> None:
     """``threads`` single-threaded sessions share the batches out; each text's vector is the
@@ -84,6 +83,7 @@ def test_sessions_side_by_side_give_the_vectors_of_one(backend: str) -> None:
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got[::-1], three.encode(texts[::-1]))  # input order kept
     assert three.encode([]).shape[0] == 0
+
 
 def test_auto_backend_follows_the_model_files(tmp_path: Path) -> None:
     copy = tmp_path / "model"
