@@ -134,15 +134,7 @@ def run_path(name: str, texts: list[str]) -> dict[str, Any]:
 def _one_session(runner: Any) -> Any:
     """The runner with one session whose operators split across every core (intra-op
     threads: ONNX Runtime's default) in place of one single-threaded session per core."""
-    from simdedup.embed.onnx_encoder import import_onnxruntime
-
-    ort = import_onnxruntime()
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    session = ort.InferenceSession(str(runner._model), options, providers=["CPUExecutionProvider"])
-    runner._sessions, runner.threads = [session], 1
+    runner._sessions, runner.threads = [runner._session(threads=0)], 1
     return runner
 
 

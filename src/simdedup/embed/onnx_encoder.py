@@ -139,12 +139,13 @@ class OnnxRunner:
         self._lock = threading.Lock()
         self._sessions: list[Any] = [self._session()]
 
-    def _session(self) -> Any:
+    def _session(self, threads: int = 1) -> Any:
+        """A session of the graph whose operators use ``threads`` threads (0: every core)."""
         ort = import_onnxruntime()  # telemetry off before the import
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = threads
         options.log_severity_level = 3
         return ort.InferenceSession(str(self._model), options, providers=["CPUExecutionProvider"])
 

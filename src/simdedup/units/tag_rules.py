@@ -102,48 +102,42 @@ def compile_rules(patterns: Sequence[dict[str, Any]]) -> TagRules | None:
     for order, entry in enumerate(patterns):
         attrs = tuple((k, str(v)) for k, v in entry["attrs"].items() if k in KEPT)
         for pattern in entry["patterns"]:
-            tokens = []
+            tokens: list[tuple[tuple[str, Test], ...]] = []
+            first: dict[str, frozenset[Any]] = {}  # what its first token's tests allow
             for spec in pattern:
                 tests = []
                 for key in sorted(spec, key=lambda k: _FIRST.get(k, len(_FIRST))):
-                    test = _test(spec[key])
-                    if key not in _READ or test is None:
+                    read = _test(spec[key])
+                    if key not in _READ or read is None:
                         return None
-                    tests.append((key, test))
+                    tests.append((key, read[0]))
+                    if not tokens and read[1] is not None:
+                        first[key] = read[1]
                 tokens.append(tuple(tests))
             index = int(entry.get("index", 0))
             if not tokens or not -len(tokens) <= index < len(tokens):
                 return None
             if attrs:
-                first = {k: v for k, v in map(_values, pattern[0].items()) if v is not None}
                 rules.append(_Rule(order, tuple(tokens), index % len(tokens), attrs, first))
     return TagRules(rules)
 
 
-def _values(item: tuple[str, Any]) -> tuple[str, frozenset[Any] | None]:
-    """The values an attribute test allows, when it names them (``"x"``, ``{"IN": [...]}``)."""
-    key, value = item
-    if isinstance(value, (str, bool)):
-        return key, frozenset([value])
-    if isinstance(value, dict) and list(value) == ["IN"] and isinstance(value["IN"], list):
-        return key, frozenset(value["IN"])
-    return key, None
-
-
-def _test(value: Any) -> Test | None:
+def _test(value: Any) -> tuple[Test, frozenset[Any] | None] | None:
+    """A pattern's test of one attribute, with the values it allows when it names them
+    (``"x"``, ``{"IN": [...]}``); ``None`` for a test of another form."""
     if isinstance(value, (str, bool)):
         want = value
-        return lambda v: bool(v == want)
+        return (lambda v: bool(v == want)), frozenset([value])
     if isinstance(value, dict) and len(value) == 1:
         ((op, items),) = value.items()
         if op in ("IN", "NOT_IN") and isinstance(items, list):
             allowed = frozenset(items)
             if op == "IN":
-                return lambda v: v in allowed
-            return lambda v: v not in allowed
+                return (lambda v: v in allowed), allowed
+            return (lambda v: v not in allowed), None
         if op == "REGEX" and isinstance(items, str):
             search = re.compile(items).search  # the Matcher's REGEX: re.search
-            return lambda v: isinstance(v, str) and search(v) is not None
+            return (lambda v: isinstance(v, str) and search(v) is not None), None
     return None
 
 
